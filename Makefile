@@ -1,0 +1,84 @@
+# Sessions: the two commands a newcomer needs are `make run` and `make test`.
+# Both install what is missing first (Debian/Ubuntu apt packages, Go modules,
+# npm packages), so they work on a fresh machine.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+GO      ?= go
+BIN     := build/bin/sessions
+TAGS    := desktop,production,webkit2_41
+APT_RUN := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential
+APT_TEST := xvfb xauth imagemagick xdotool
+FUZZTIME ?= 10s
+
+# Installs the apt packages named in $(1) that are not installed yet.
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	  else echo "Missing packages:$$missing. Install them as root: apt-get install$$missing" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+.PHONY: run test deps deps-test tools frontend build vet gotest fuzz frontend-test window-check bench lint clean
+
+## run: install what is missing, build, open the app
+run: build
+	./$(BIN)
+
+## test: install what is missing, then vet, Go tests with -race, a short fuzz run, frontend tests, and the real window under Xvfb
+test: deps-test vet gotest fuzz frontend-test window-check
+	@echo "make test: all checks passed"
+
+deps: tools
+	$(call apt_install,$(APT_RUN))
+	$(GO) mod download
+	@if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then \
+	  cd frontend && npm ci --no-audit --no-fund; fi
+
+deps-test: deps
+	$(call apt_install,$(APT_TEST))
+
+# Go and Node must be there already: Debian's own are too old for this project.
+tools:
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: https://go.dev/doc/install" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "Node.js 20 or newer with npm is needed (apt-get install nodejs npm, or nodejs.org)" >&2; exit 1; }
+
+frontend: deps
+	cd frontend && npm run build
+
+build: frontend
+	$(GO) build -tags $(TAGS) -ldflags "-w -s" -o $(BIN) .
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+	$(GO) vet ./...
+
+gotest:
+	$(GO) test -race -count=1 ./...
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./backend/whatsapp
+
+frontend-test: deps
+	cd frontend && npm test
+
+window-check: build
+	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
+	  ./$(BIN) --data "$$data" import --tz UTC "backend/importer/testdata/WhatsApp Chat with Alice Example.txt" >/dev/null && \
+	  BIN=./$(BIN) DATA="$$data" SHOT=build/window.png ./build/check-window.sh
+
+## bench: parsing, import and store benchmarks on generated data
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x -timeout=30m ./backend/...
+
+lint: vet
+
+clean:
+	rm -rf build/bin build/window.png frontend/dist/assets frontend/dist/index.html

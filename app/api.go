@@ -1,0 +1,178 @@
+// Package app is the boundary between the product's logic (backend/...) and
+// its users: the methods the UI calls (bound to the desktop window by Wails),
+// and the command-line commands. It is the only package that imports Wails.
+package app
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sessions-app/sessions/backend/store"
+)
+
+// AppInfo tells the UI where the data lives, for the empty state's advice.
+type AppInfo struct {
+	DataDir string `json:"data_dir"`
+	Version string `json:"version"`
+}
+
+// Version is the version of the program; release builds set it with -ldflags.
+var Version = "dev"
+
+// DefaultPageSize is the timeline's page size.
+const DefaultPageSize = 50
+
+// API is the set of methods the UI calls. The desktop window binds it with
+// Wails (window.go.app.API.*); the command line uses the same methods, so
+// both show the same data the same way.
+type API struct {
+	ctx     context.Context
+	st      *store.Store
+	dataDir string
+	loc     *time.Location
+	now     func() time.Time
+}
+
+// NewAPI returns the API over a store. Times are shown in loc.
+func NewAPI(st *store.Store, dataDir string, loc *time.Location, now func() time.Time) *API {
+	if loc == nil {
+		loc = time.Local
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &API{ctx: context.Background(), st: st, dataDir: dataDir, loc: loc, now: now}
+}
+
+// AppInfo returns facts about this installation.
+func (a *API) AppInfo() AppInfo { return AppInfo{DataDir: a.dataDir, Version: Version} }
+
+// ListSessions returns one page of the timeline, newest first.
+func (a *API) ListSessions(req ListRequest) (*SessionPage, error) {
+	limit := req.Limit
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	q := store.ListSessions{Status: req.Status, Now: a.now().UnixMilli(), Limit: limit + 1}
+	if req.Cursor != "" {
+		c, err := decodeCursor(req.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		q.After = &c
+	}
+	rows, err := a.st.ListSessions(a.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	page := &SessionPage{Sessions: make([]SessionView, 0, len(rows))}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[len(rows)-1]
+		next := encodeCursor(store.Cursor{StartedAt: last.StartedAt, ID: last.ID})
+		page.NextCursor = &next
+	}
+	for _, s := range rows {
+		page.Sessions = append(page.Sessions, a.sessionView(s))
+	}
+	return page, nil
+}
+
+// GetSession returns one session with its messages.
+func (a *API) GetSession(id int64) (*SessionDetail, error) {
+	s, err := a.st.GetSession(a.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := a.st.SessionMessages(a.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &SessionDetail{SessionView: a.sessionView(s), Messages: make([]MessageView, 0, len(msgs))}
+	for _, m := range msgs {
+		mv := MessageView{At: a.timeString(m.At), Author: optional(m.Author), Role: m.Role, Kind: m.Kind, Body: m.Body,
+			Attachments: m.Attachments}
+		if mv.Attachments == nil {
+			mv.Attachments = []string{}
+		}
+		d.Messages = append(d.Messages, mv)
+	}
+	return d, nil
+}
+
+func (a *API) sessionView(s store.Session) SessionView {
+	v := SessionView{
+		ID:           s.ID,
+		Contact:      ContactView{ID: s.ContactID, Name: s.ContactName, Email: optional(s.ContactEmail)},
+		Channel:      s.Channel,
+		Status:       store.StatusActive,
+		StartedAt:    a.timeString(s.StartedAt),
+		MessageCount: s.MessageCount,
+		Summary:      optional(s.Summary),
+		Sentiment:    optional(s.Sentiment),
+		Labels:       s.Labels,
+		Fields:       s.Fields,
+		Handoff:      HandoffView{Bot: optional(s.Bot), Agent: optional(s.HandoffAgent)},
+	}
+	if !s.Active(a.now().UnixMilli()) {
+		v.Status = store.StatusCompleted
+		end := a.timeString(s.LastMessageAt)
+		v.EndedAt = &end
+		d := (s.LastMessageAt - s.StartedAt) / 1000
+		v.DurationS = &d
+	}
+	if s.HandoffAt != 0 {
+		at := a.timeString(s.HandoffAt)
+		v.Handoff.At = &at
+	}
+	if v.Labels == nil {
+		v.Labels = []string{}
+	}
+	if v.Fields == nil {
+		v.Fields = map[string]string{}
+	}
+	return v
+}
+
+func (a *API) timeString(ms int64) string {
+	return time.UnixMilli(ms).In(a.loc).Format(time.RFC3339)
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// ErrBadCursor is returned for a cursor that no page handed out.
+var ErrBadCursor = errors.New("invalid cursor")
+
+// A cursor is opaque to callers: the start time and id of the last row.
+func encodeCursor(c store.Cursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.StartedAt, 10) + "." + strconv.FormatInt(c.ID, 10)))
+}
+
+func decodeCursor(s string) (store.Cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return store.Cursor{}, fmt.Errorf("%w %q", ErrBadCursor, s)
+	}
+	at, id, ok := strings.Cut(string(b), ".")
+	if !ok {
+		return store.Cursor{}, fmt.Errorf("%w %q", ErrBadCursor, s)
+	}
+	var c store.Cursor
+	if c.StartedAt, err = strconv.ParseInt(at, 10, 64); err != nil {
+		return store.Cursor{}, fmt.Errorf("%w %q", ErrBadCursor, s)
+	}
+	if c.ID, err = strconv.ParseInt(id, 10, 64); err != nil {
+		return store.Cursor{}, fmt.Errorf("%w %q", ErrBadCursor, s)
+	}
+	return c, nil
+}

@@ -1,0 +1,456 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sessions-app/sessions/backend/chat"
+	"github.com/sessions-app/sessions/backend/importer"
+	"github.com/sessions-app/sessions/backend/store"
+)
+
+const usage = `Sessions: review customer conversations, locally.
+
+Usage:
+  sessions [--data DIR]                      open the desktop app
+  sessions [--data DIR] import [flags] PATH...  import WhatsApp exports (.txt, .zip, or folders of them)
+  sessions [--data DIR] list [flags]         print the timeline, newest first
+  sessions [--data DIR] show [--json] ID     print one session with its messages
+
+Import flags:
+  --tz ZONE       zone the phone was in (WhatsApp times carry none); default: this machine's
+  --gap DUR       session gap, e.g. 24h (kept for later imports); default 24h
+  --agent NAME    a person of the business (repeatable; kept for later imports)
+  --bot NAME      an AI agent name (repeatable; kept for later imports)
+  --json          machine-readable report
+
+List flags:
+  --status all|active|completed   --limit N (default 50)   --cursor C   --json
+
+--data DIR defaults to $SESSIONS_DATA, else the user data dir + /sessions.
+`
+
+// Config is what every command needs.
+type Config struct {
+	// DataDir holds the database (and later the search index).
+	DataDir string
+}
+
+// Validate checks the config.
+func (c Config) Validate() error {
+	if strings.TrimSpace(c.DataDir) == "" {
+		return errors.New("no data dir: set --data DIR or SESSIONS_DATA")
+	}
+	return nil
+}
+
+// DefaultDataDir is $SESSIONS_DATA, else the OS user data dir + /sessions.
+func DefaultDataDir() string {
+	if d := os.Getenv("SESSIONS_DATA"); d != "" {
+		return d
+	}
+	var base string
+	switch runtime.GOOS {
+	case "windows":
+		base = os.Getenv("LocalAppData")
+	case "darwin":
+		if home, err := os.UserHomeDir(); err == nil {
+			base = filepath.Join(home, "Library", "Application Support")
+		}
+	default:
+		base = os.Getenv("XDG_DATA_HOME")
+		if base == "" {
+			if home, err := os.UserHomeDir(); err == nil {
+				base = filepath.Join(home, ".local", "share")
+			}
+		}
+	}
+	if base == "" {
+		return ""
+	}
+	return filepath.Join(base, "sessions")
+}
+
+// Main runs the program with args (without the program name) and returns
+// the exit status: 0 success, 1 failure, 2 bad usage. With no command it
+// opens the desktop window on assets.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, assets fs.FS) int {
+	cfg := Config{DataDir: DefaultDataDir()}
+	global := flag.NewFlagSet("sessions", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	global.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data dir")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "sessions: %v\n\n%s", err, usage)
+		return 2
+	}
+	rest := global.Args()
+	cmd := ""
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	var run func(context.Context, Config, []string, io.Writer, io.Writer) error
+	switch cmd {
+	case "":
+		run = func(ctx context.Context, cfg Config, _ []string, _, _ io.Writer) error {
+			return runDesktop(ctx, cfg, assets)
+		}
+	case "import":
+		run = runImport
+	case "list":
+		run = runList
+	case "show":
+		run = runShow
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "sessions: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	err := run(ctx, cfg, rest, stdout, stderr)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "sessions %s: %v\n\n%s", cmd, err, usage)
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	default:
+		fmt.Fprintf(stderr, "sessions: %v\n", err)
+		return 1
+	}
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ error }
+
+// errReported means the command already told the user what failed.
+var errReported = errors.New("reported")
+
+// parseInterleaved parses flags that may stand before, between or after the
+// positional arguments, as users type them.
+func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fset.Parse(args); err != nil {
+			return nil, usageError{err}
+		}
+		args = fset.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name string, cfg *Config) *flag.FlagSet {
+	fset := flag.NewFlagSet(name, flag.ContinueOnError)
+	fset.SetOutput(io.Discard)
+	fset.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data dir")
+	return fset
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func openStore(ctx context.Context, cfg Config) (*store.Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, cfg.DataDir)
+}
+
+// ImportReport is the --json output of import.
+type ImportReport struct {
+	Files  []ImportFileView `json:"files"`
+	Totals ImportTotals     `json:"totals"`
+}
+
+// ImportFileView is one file of an import report.
+type ImportFileView struct {
+	importer.FileReport
+	Error *string `json:"error"`
+}
+
+// ImportTotals sums an import report.
+type ImportTotals struct {
+	Conversations int `json:"conversations"`
+	Messages      int `json:"messages"`
+	Sessions      int `json:"sessions"`
+	Duplicates    int `json:"duplicates"`
+	Ignored       int `json:"ignored"`
+	Failed        int `json:"failed"`
+}
+
+func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fset := newFlagSet("import", &cfg)
+	tz := fset.String("tz", "", "zone")
+	gap := fset.Duration("gap", 0, "session gap")
+	asJSON := fset.Bool("json", false, "json")
+	var agents, bots stringList
+	fset.Var(&agents, "agent", "agent name")
+	fset.Var(&bots, "bot", "bot name")
+	paths, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return usageError{errors.New("no PATH given")}
+	}
+	if *gap < 0 {
+		return usageError{fmt.Errorf("--gap %v: must be positive", *gap)}
+	}
+	loc := time.Local
+	if *tz != "" {
+		if loc, err = time.LoadLocation(*tz); err != nil {
+			return usageError{fmt.Errorf("--tz %q: unknown time zone (use an IANA name such as Europe/Berlin)", *tz)}
+		}
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	imp := importer.New(st, importer.Options{Location: loc, Gap: *gap, Agents: agents, Bots: bots})
+	res, err := imp.ImportPaths(ctx, paths)
+	if err != nil {
+		return err
+	}
+	report := ImportReport{Files: make([]ImportFileView, 0, len(res.Files))}
+	report.Totals.Ignored = res.Ignored
+	for _, f := range res.Files {
+		v := ImportFileView{FileReport: f}
+		if v.Skipped == nil {
+			v.Skipped = []chat.Skipped{}
+		}
+		if f.Err != nil {
+			msg := f.Err.Error()
+			v.Error = &msg
+			report.Totals.Failed++
+			fmt.Fprintf(stderr, "sessions: %v\n", f.Err)
+		}
+		report.Totals.Conversations += f.Conversations
+		report.Totals.Messages += f.Messages
+		report.Totals.Sessions += f.Sessions
+		report.Totals.Duplicates += f.Duplicates
+		report.Files = append(report.Files, v)
+	}
+	if *asJSON {
+		if err := writeJSON(stdout, report); err != nil {
+			return err
+		}
+	} else {
+		printImportReport(stdout, report)
+	}
+	if report.Totals.Failed > 0 {
+		return errReported
+	}
+	return nil
+}
+
+func printImportReport(w io.Writer, r ImportReport) {
+	for _, f := range r.Files {
+		if f.Error != nil {
+			fmt.Fprintf(w, "✗ %s: failed (see above)\n", f.Path)
+			continue
+		}
+		fmt.Fprintf(w, "✓ %s (%s): %s, %s, %s skipped\n",
+			f.Path, f.Format, plural(f.Messages, "message"), plural(f.Sessions, "new session"), plural(f.Duplicates, "duplicate"))
+		for i, s := range f.Skipped {
+			if i == 20 {
+				fmt.Fprintf(w, "    … and %d more unreadable lines\n", len(f.Skipped)-20)
+				break
+			}
+			fmt.Fprintf(w, "    line %d: %s\n", s.Line, s.Reason)
+		}
+	}
+	t := r.Totals
+	fmt.Fprintf(w, "%s: %s, %s, %s skipped", plural(len(r.Files), "file"),
+		plural(t.Messages, "message"), plural(t.Sessions, "new session"), plural(t.Duplicates, "duplicate"))
+	if t.Ignored > 0 {
+		fmt.Fprintf(w, ", %s ignored (not chat exports)", plural(t.Ignored, "other file"))
+	}
+	if t.Failed > 0 {
+		fmt.Fprintf(w, ", %d failed", t.Failed)
+	}
+	fmt.Fprintln(w)
+}
+
+func runList(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer) error {
+	fset := newFlagSet("list", &cfg)
+	var req ListRequest
+	fset.StringVar(&req.Status, "status", "all", "status")
+	fset.IntVar(&req.Limit, "limit", DefaultPageSize, "page size")
+	fset.StringVar(&req.Cursor, "cursor", "", "cursor")
+	asJSON := fset.Bool("json", false, "json")
+	pos, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", pos[0])}
+	}
+	switch req.Status {
+	case "all", "active", "completed":
+	default:
+		return usageError{fmt.Errorf("--status %q: want all, active or completed", req.Status)}
+	}
+	if req.Limit <= 0 {
+		return usageError{fmt.Errorf("--limit %d: must be positive", req.Limit)}
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	api := NewAPI(st, cfg.DataDir, time.Local, nil)
+	api.ctx = ctx
+	page, err := api.ListSessions(req)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, page)
+	}
+	if len(page.Sessions) == 0 {
+		fmt.Fprintln(stdout, "No sessions. Import a WhatsApp export: sessions import \"WhatsApp Chat with Alice.zip\"")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTARTED\tCONTACT\tCHANNEL\tSTATUS\tDURATION\tMESSAGES")
+	for _, s := range page.Sessions {
+		dur := "-"
+		if s.DurationS != nil {
+			dur = humanDuration(*s.DurationS)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\n", s.ID, humanTime(s.StartedAt), s.Contact.Name, s.Channel, s.Status, dur, s.MessageCount)
+	}
+	tw.Flush()
+	if page.NextCursor != nil {
+		fmt.Fprintf(stdout, "more: sessions list --cursor %s\n", *page.NextCursor)
+	}
+	return nil
+}
+
+func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer) error {
+	fset := newFlagSet("show", &cfg)
+	asJSON := fset.Bool("json", false, "json")
+	pos, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{errors.New("want exactly one session ID")}
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil || id <= 0 {
+		return usageError{fmt.Errorf("session ID %q is not a number", pos[0])}
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	api := NewAPI(st, cfg.DataDir, time.Local, nil)
+	api.ctx = ctx
+	d, err := api.GetSession(id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, d)
+	}
+	fmt.Fprintf(stdout, "Session %d · %s · %s · %s\n", d.ID, d.Contact.Name, d.Channel, d.Status)
+	fmt.Fprintf(stdout, "Started %s", humanTime(d.StartedAt))
+	if d.EndedAt != nil {
+		fmt.Fprintf(stdout, ", ended %s (%s)", humanTime(*d.EndedAt), humanDuration(*d.DurationS))
+	}
+	fmt.Fprintf(stdout, ", %d messages\n", d.MessageCount)
+	if d.Handoff.Bot != nil {
+		fmt.Fprintf(stdout, "AI agent: %s", *d.Handoff.Bot)
+		if d.Handoff.Agent != nil {
+			fmt.Fprintf(stdout, ", handed off to %s at %s", *d.Handoff.Agent, humanTime(*d.Handoff.At))
+		}
+		fmt.Fprintln(stdout)
+	}
+	fmt.Fprintln(stdout)
+	for _, m := range d.Messages {
+		who := m.Role
+		if m.Author != nil {
+			who = *m.Author
+		}
+		if m.Kind == "system" {
+			fmt.Fprintf(stdout, "%s  · %s\n", humanTime(m.At), m.Body)
+			continue
+		}
+		body := m.Body
+		if m.Kind == "deleted" {
+			body = "(deleted) " + body
+		}
+		for _, a := range m.Attachments {
+			body += " [" + a + "]"
+		}
+		fmt.Fprintf(stdout, "%s  %s (%s): %s\n", humanTime(m.At), who, m.Role, strings.ReplaceAll(body, "\n", "\n    "))
+	}
+	return nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func humanTime(rfc string) string {
+	t, err := time.Parse(time.RFC3339, rfc)
+	if err != nil {
+		return rfc
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+func humanDuration(s int64) string {
+	d := time.Duration(s) * time.Second
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", s)
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", s/60)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
+	default:
+		return fmt.Sprintf("%dd%02dh", s/86400, s%86400/3600)
+	}
+}

@@ -1,0 +1,319 @@
+// Package importer turns export files into stored conversations, messages
+// and sessions. It detects the format of a file by its content, hands it to
+// the format's parser, assigns roles, and writes everything of one file in
+// one transaction: a file either lands whole or leaves the database as it was.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sessions-app/sessions/backend/chat"
+	"github.com/sessions-app/sessions/backend/sessions"
+	"github.com/sessions-app/sessions/backend/store"
+)
+
+// ErrUnsupported is returned for a file that is no known export format.
+var ErrUnsupported = errors.New("not a supported export (supported: WhatsApp chat export .txt, or the .zip WhatsApp shares)")
+
+// Options are the choices of one import run.
+type Options struct {
+	// Location is the zone the exporting phone was in; WhatsApp times carry
+	// none. Nil means time.Local.
+	Location *time.Location
+	// Gap overrides the session gap and becomes the stored setting; zero
+	// keeps the stored setting (default sessions.DefaultGap).
+	Gap time.Duration
+	// Agents and Bots are names added to the stored settings before importing.
+	Agents, Bots []string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// FileReport is the outcome of importing one file.
+type FileReport struct {
+	Path          string         `json:"path"`
+	Format        string         `json:"format"`
+	Conversations int            `json:"conversations"`
+	Messages      int            `json:"messages"`
+	Sessions      int            `json:"sessions"`
+	Duplicates    int            `json:"duplicates"`
+	Skipped       []chat.Skipped `json:"skipped"`
+	Err           error          `json:"-"`
+}
+
+// Importer imports files into a store.
+type Importer struct {
+	st   *store.Store
+	opts Options
+}
+
+// New returns an importer writing into st.
+func New(st *store.Store, opts Options) *Importer {
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Importer{st: st, opts: opts}
+}
+
+// Result is the outcome of importing a list of paths.
+type Result struct {
+	Files []FileReport
+	// Ignored counts files met while walking a folder that are no
+	// conversation export (photos, notes); they are not errors.
+	Ignored int
+}
+
+// ImportPaths imports every path: a file, a zip or a folder (walked). A
+// file that fails is reported and the others still import; the error
+// returned is only for a path that cannot be read at all.
+func (im *Importer) ImportPaths(ctx context.Context, paths []string) (Result, error) {
+	var res Result
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			res.Files = append(res.Files, FileReport{Path: p, Err: fmt.Errorf("import %s: %w", p, err)})
+			continue
+		}
+		if !info.IsDir() {
+			res.Files = append(res.Files, im.ImportFile(ctx, p))
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			res.Files = append(res.Files, FileReport{Path: p, Err: fmt.Errorf("walk %s: %w", p, err)})
+			continue
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			format, err := Detect(f)
+			if err != nil && !errors.Is(err, ErrEmpty) {
+				// A broken zip among the exports is worth telling.
+				res.Files = append(res.Files, im.ImportFile(ctx, f))
+				continue
+			}
+			if format == "" {
+				// Not a conversation: a photo or a note beside the exports.
+				res.Ignored++
+				continue
+			}
+			res.Files = append(res.Files, im.ImportFile(ctx, f))
+		}
+	}
+	return res, nil
+}
+
+// ImportFile imports one file, in one transaction. A failed attempt is
+// recorded in the import history and changes nothing else.
+func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
+	rep := FileReport{Path: path}
+	started := im.opts.Now().UnixMilli()
+	format, err := Detect(path)
+	if err == nil && format == "" {
+		err = fmt.Errorf("import %s: %w", path, ErrUnsupported)
+	}
+	rep.Format = format
+	var hash string
+	if err == nil {
+		err = im.st.Update(ctx, func(tx *store.Tx) error {
+			rec := store.Import{Path: path, Format: format, Status: "ok", StartedAt: started, FinishedAt: started}
+			id, err := tx.RecordImport(ctx, rec)
+			if err != nil {
+				return err
+			}
+			w := &writer{tx: tx, im: im, importID: id, rep: &rep}
+			if err := w.loadSettings(ctx); err != nil {
+				return err
+			}
+			switch format {
+			case FormatWhatsAppText, FormatWhatsAppZip:
+				hash, err = w.importWhatsApp(ctx, path, format)
+			default:
+				err = fmt.Errorf("import %s: %w", path, ErrUnsupported)
+			}
+			if err != nil {
+				return err
+			}
+			rec.ID, rec.FileHash = id, hash
+			rec.Conversations, rec.Messages, rec.Sessions, rec.Duplicates = rep.Conversations, rep.Messages, rep.Sessions, rep.Duplicates
+			rec.Skipped, rec.FinishedAt = rep.Skipped, im.opts.Now().UnixMilli()
+			return tx.FinishImport(ctx, rec)
+		})
+	}
+	if err != nil {
+		rep = FileReport{Path: path, Format: format, Err: err}
+		// The history keeps failed attempts too; if even that fails, the
+		// import error is still what the user needs to see.
+		_ = im.st.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+			_, e := tx.RecordImport(ctx, store.Import{Path: path, Format: format, Status: "failed", Error: err.Error(),
+				StartedAt: started, FinishedAt: im.opts.Now().UnixMilli()})
+			return e
+		})
+	}
+	return rep
+}
+
+// writer holds what one file's transaction needs.
+type writer struct {
+	tx       *store.Tx
+	im       *Importer
+	importID int64
+	rep      *FileReport
+	agents   map[string]bool
+	bots     map[string]bool
+	gap      time.Duration
+}
+
+// loadSettings merges the run's agent and bot names and gap into the stored
+// settings, so later imports use them too.
+func (w *writer) loadSettings(ctx context.Context) error {
+	var err error
+	if w.agents, err = w.mergeNames(ctx, store.SettingAgents, w.im.opts.Agents); err != nil {
+		return err
+	}
+	if w.bots, err = w.mergeNames(ctx, store.SettingBots, w.im.opts.Bots); err != nil {
+		return err
+	}
+	w.gap = sessions.DefaultGap
+	if w.im.opts.Gap > 0 {
+		w.gap = w.im.opts.Gap
+		return w.tx.SetSetting(ctx, store.SettingSessionGap, w.gap.String())
+	}
+	v, err := w.tx.Setting(ctx, store.SettingSessionGap)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if w.gap, err = time.ParseDuration(v); err != nil || w.gap <= 0 {
+		return fmt.Errorf("stored session gap %q is not a duration: %v", v, err)
+	}
+	return nil
+}
+
+func (w *writer) mergeNames(ctx context.Context, key string, add []string) (map[string]bool, error) {
+	names, err := w.tx.Names(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for _, n := range names {
+		set[nameKey(n)] = true
+	}
+	changed := false
+	for _, n := range add {
+		n = strings.TrimSpace(n)
+		if n == "" || set[nameKey(n)] {
+			continue
+		}
+		set[nameKey(n)] = true
+		names = append(names, n)
+		changed = true
+	}
+	if changed {
+		if err := w.tx.SetNames(ctx, key, names); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+// nameKey is how names are compared: case, spacing and the invisible marks
+// exports put around names and phone numbers do not matter.
+func nameKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\t' || r == '-' || r == '\u2011':
+		case r >= '\u200b' && r <= '\u200f', r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\ufeff':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// splitConversation re-splits a conversation into sessions and brings the
+// stored sessions in line, keeping ids where a session still applies.
+func (w *writer) splitConversation(ctx context.Context, conv store.Conversation, pts []store.MessagePoint) (created int, err error) {
+	points := make([]sessions.Point, len(pts))
+	for i, p := range pts {
+		points[i] = sessions.Point{ID: p.ID, At: p.At, Role: chat.Role(p.Role), Author: p.Author}
+	}
+	spans := sessions.Split(points, w.gap)
+	bounds, err := w.tx.ConversationSessions(ctx, conv.ID)
+	if err != nil {
+		return 0, err
+	}
+	stored := make([]sessions.Stored, len(bounds))
+	for i, b := range bounds {
+		stored[i] = sessions.Stored{ID: b.ID, StartedAt: b.StartedAt, LastMessageAt: b.LastMessageAt}
+	}
+	plan := sessions.Reconcile(stored, spans)
+	now := w.im.opts.Now().UnixMilli()
+	for _, m := range plan.Merge {
+		if err := w.tx.MergeSession(ctx, m.Into, m.From); err != nil {
+			return 0, err
+		}
+	}
+	for _, id := range plan.Delete {
+		if err := w.tx.DeleteSession(ctx, id); err != nil {
+			return 0, err
+		}
+	}
+	for _, k := range plan.Keep {
+		if err := w.tx.UpdateSession(ctx, k.ID, w.spanRow(k.Span), now); err != nil {
+			return 0, err
+		}
+	}
+	for _, sp := range plan.Create {
+		if _, err := w.tx.InsertSession(ctx, conv.ID, conv.ContactID, conv.Channel, w.spanRow(sp), now); err != nil {
+			return 0, err
+		}
+	}
+	return len(plan.Create), nil
+}
+
+func (w *writer) spanRow(sp sessions.Span) store.SessionSpan {
+	return store.SessionSpan{StartedAt: sp.StartedAt, LastMessageAt: sp.LastMessageAt, GapMS: w.gap.Milliseconds(),
+		MessageCount: sp.MessageCount, Bot: sp.Bot, HandoffAgent: sp.HandoffAgent, HandoffAt: sp.HandoffAt}
+}
+
+// readHead returns up to n bytes from the start of a file.
+func readHead(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	k, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return buf[:k], nil
+}

@@ -1,0 +1,144 @@
+// Package sessions splits a conversation into sessions — one customer
+// interaction each — and matches a new split to the sessions stored before,
+// so that session ids (and the labels, fields and summaries hanging on them)
+// survive re-imports. It is pure logic: no database, no clock.
+package sessions
+
+import (
+	"sort"
+	"time"
+
+	"github.com/sessions-app/sessions/backend/chat"
+)
+
+// DefaultGap is the WhatsApp customer-service window.
+const DefaultGap = 24 * time.Hour
+
+// Point is one message as the splitter sees it.
+type Point struct {
+	ID     int64 // the message's id; sorts ties in insertion order
+	At     int64 // UTC ms
+	Role   chat.Role
+	Author string
+}
+
+// Span is one session found in a conversation.
+type Span struct {
+	StartedAt     int64 // first customer, agent or bot message
+	LastMessageAt int64 // last customer, agent or bot message
+	MessageCount  int   // customer, agent and bot messages; system lines are not counted
+	// Bot is the first AI agent that wrote in the session.
+	Bot string
+	// HandoffAgent and HandoffAt are the first human agent message after a
+	// bot message: the moment the AI passed the customer to a person.
+	HandoffAgent string
+	HandoffAt    int64
+}
+
+// Split cuts points (sorted by At, then ID) into sessions wherever two
+// consecutive customer, agent or bot messages are more than gap apart.
+// System lines never open, extend or close a session.
+func Split(points []Point, gap time.Duration) []Span {
+	gapMS := gap.Milliseconds()
+	var spans []Span
+	var cur *Span
+	botSeen := false
+	for _, p := range points {
+		if p.Role == chat.RoleSystem {
+			continue
+		}
+		if cur == nil || p.At-cur.LastMessageAt > gapMS {
+			spans = append(spans, Span{StartedAt: p.At})
+			cur = &spans[len(spans)-1]
+			botSeen = false
+		}
+		cur.LastMessageAt = p.At
+		cur.MessageCount++
+		switch p.Role {
+		case chat.RoleBot:
+			botSeen = true
+			if cur.Bot == "" {
+				cur.Bot = p.Author
+			}
+		case chat.RoleAgent:
+			if botSeen && cur.HandoffAgent == "" {
+				cur.HandoffAgent, cur.HandoffAt = p.Author, p.At
+			}
+		}
+	}
+	return spans
+}
+
+// Stored is a session saved by an earlier import.
+type Stored struct {
+	ID            int64
+	StartedAt     int64
+	LastMessageAt int64
+}
+
+// Plan says how to bring the stored sessions of a conversation in line with
+// a new split.
+type Plan struct {
+	// Keep pairs a stored session id with the span it now covers (its bounds
+	// may have grown).
+	Keep []Kept
+	// Create are spans that no stored session covers.
+	Create []Span
+	// Merge folds stored sessions into a kept one when new messages closed
+	// the gap between them: From's labels and fields move to Into.
+	Merge []Merge
+	// Delete are stored sessions that no span covers any more.
+	Delete []int64
+}
+
+// Kept is a stored session and the span it covers now.
+type Kept struct {
+	ID   int64
+	Span Span
+}
+
+// Merge folds one stored session into another.
+type Merge struct {
+	Into, From int64
+}
+
+// Reconcile matches spans (sorted by start) to stored sessions. A span keeps
+// the oldest stored session that overlaps it, so ids are stable when a
+// longer export extends the last session or adds new ones; stored sessions
+// that now fall inside the same span are merged into it.
+func Reconcile(stored []Stored, spans []Span) Plan {
+	stored = append([]Stored(nil), stored...)
+	sort.Slice(stored, func(i, j int) bool {
+		if stored[i].StartedAt != stored[j].StartedAt {
+			return stored[i].StartedAt < stored[j].StartedAt
+		}
+		return stored[i].ID < stored[j].ID
+	})
+	var plan Plan
+	used := make([]bool, len(stored))
+	for _, sp := range spans {
+		keep := int64(0)
+		for i, st := range stored {
+			if used[i] || st.LastMessageAt < sp.StartedAt || st.StartedAt > sp.LastMessageAt {
+				continue
+			}
+			used[i] = true
+			if keep == 0 {
+				keep = st.ID
+			} else {
+				plan.Merge = append(plan.Merge, Merge{Into: keep, From: st.ID})
+			}
+		}
+		if keep != 0 {
+			plan.Keep = append(plan.Keep, Kept{ID: keep, Span: sp})
+		} else {
+			plan.Create = append(plan.Create, sp)
+		}
+	}
+	for i, st := range stored {
+		if !used[i] {
+			plan.Delete = append(plan.Delete, st.ID)
+		}
+	}
+	return plan
+}

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Contact is a customer.
+type Contact struct {
+	ID    int64
+	Name  string
+	Email string
+	Phone string
+}
+
+// ContactByIdentity finds the contact known on channel by identity.
+func (tx *Tx) ContactByIdentity(ctx context.Context, channel, identity string) (Contact, error) {
+	var c Contact
+	var email, phone sql.NullString
+	err := tx.tx.QueryRowContext(ctx, `
+		SELECT c.id, c.name, c.email, c.phone
+		FROM contact_identities i JOIN contacts c ON c.id = i.contact_id
+		WHERE i.channel = ? AND i.identity = ?`, channel, identity).Scan(&c.ID, &c.Name, &email, &phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Contact{}, ErrNotFound
+	}
+	if err != nil {
+		return Contact{}, fmt.Errorf("find contact %s/%s: %w", channel, identity, err)
+	}
+	c.Email, c.Phone = email.String, phone.String
+	return c, nil
+}
+
+// CreateContact adds a contact and the identity it is known by on channel.
+func (tx *Tx) CreateContact(ctx context.Context, c Contact, channel, identity string, now int64) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO contacts(name, email, phone, created_at) VALUES (?, ?, ?, ?)`,
+		c.Name, nullString(c.Email), nullString(c.Phone), now)
+	if err != nil {
+		return 0, fmt.Errorf("create contact %q: %w", c.Name, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("create contact %q: %w", c.Name, err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO contact_identities(channel, identity, contact_id) VALUES (?, ?, ?)`,
+		channel, identity, id); err != nil {
+		return 0, fmt.Errorf("record identity of contact %q: %w", c.Name, err)
+	}
+	return id, nil
+}

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrations are append-only: a shipped migration is never edited, a change
+// of schema is a new entry. Each runs in its own transaction together with
+// the row that records it, so a failed migration leaves no trace.
+var migrations = []string{
+	// 1: the data model of DESIGN.md.
+	`
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+
+CREATE TABLE contacts (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL,
+	email      TEXT,
+	phone      TEXT,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX contacts_email ON contacts(email COLLATE NOCASE) WHERE email IS NOT NULL;
+
+-- How a contact is recognised on a channel (a WhatsApp chat name, a Meta
+-- participant, a web-chat visitor id), so a contact met again is the same.
+CREATE TABLE contact_identities (
+	channel    TEXT NOT NULL,
+	identity   TEXT NOT NULL,
+	contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+	PRIMARY KEY (channel, identity)
+);
+
+CREATE TABLE imports (
+	id             INTEGER PRIMARY KEY,
+	path           TEXT NOT NULL,
+	file_hash      TEXT,
+	format         TEXT,
+	status         TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+	conversations  INTEGER NOT NULL DEFAULT 0,
+	messages       INTEGER NOT NULL DEFAULT 0,
+	sessions       INTEGER NOT NULL DEFAULT 0,
+	duplicates     INTEGER NOT NULL DEFAULT 0,
+	skipped        TEXT,     -- JSON array of {line, reason}
+	error          TEXT,
+	started_at     INTEGER NOT NULL,
+	finished_at    INTEGER NOT NULL
+);
+CREATE INDEX imports_file_hash ON imports(file_hash);
+
+CREATE TABLE conversations (
+	id           INTEGER PRIMARY KEY,
+	channel      TEXT NOT NULL CHECK (channel IN ('whatsapp', 'instagram', 'facebook', 'webchat')),
+	external_key TEXT NOT NULL,
+	contact_id   INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+	title        TEXT NOT NULL,
+	created_at   INTEGER NOT NULL,
+	updated_at   INTEGER NOT NULL,
+	UNIQUE (channel, external_key)
+);
+
+-- at is UTC milliseconds. hash identifies a message within its conversation
+-- (time, author, body and the occurrence among identical ones), so that a
+-- re-import or a longer export of the same chat adds only what is new.
+CREATE TABLE messages (
+	id              INTEGER PRIMARY KEY,
+	conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+	at              INTEGER NOT NULL,
+	author          TEXT,
+	role            TEXT NOT NULL CHECK (role IN ('customer', 'agent', 'bot', 'system')),
+	kind            TEXT NOT NULL CHECK (kind IN ('text', 'media', 'system', 'deleted')),
+	body            TEXT NOT NULL,
+	attachments     TEXT,    -- JSON array of file names, NULL when none
+	edited          INTEGER NOT NULL DEFAULT 0,
+	source_line     INTEGER,
+	hash            INTEGER NOT NULL,
+	import_id       INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+	UNIQUE (conversation_id, hash)
+);
+CREATE INDEX messages_conversation_at ON messages(conversation_id, at, id);
+
+-- A session has no stored end: it is active while its last message is
+-- younger than gap_ms and completed after, so its status follows the clock
+-- without any write. ended_at is last_message_at once completed.
+CREATE TABLE sessions (
+	id              INTEGER PRIMARY KEY,
+	conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+	contact_id      INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+	channel         TEXT NOT NULL,
+	started_at      INTEGER NOT NULL,
+	last_message_at INTEGER NOT NULL,
+	gap_ms          INTEGER NOT NULL,
+	message_count   INTEGER NOT NULL,
+	summary         TEXT,
+	summary_source  TEXT,    -- 'ollama' | 'builtin'
+	summary_model   TEXT,
+	summary_hash    TEXT,    -- content hash the summary was made from
+	sentiment       TEXT CHECK (sentiment IN ('positive', 'neutral', 'negative')),
+	bot             TEXT,    -- the AI agent that took part, if any
+	handoff_agent   TEXT,    -- the human who took over from the bot
+	handoff_at      INTEGER,
+	created_at      INTEGER NOT NULL,
+	updated_at      INTEGER NOT NULL
+);
+CREATE INDEX sessions_timeline ON sessions(started_at DESC, id DESC);
+CREATE INDEX sessions_conversation ON sessions(conversation_id, started_at);
+
+CREATE TABLE labels (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+	color      TEXT NOT NULL DEFAULT '#888888',
+	created_at INTEGER NOT NULL
+);
+
+CREATE TABLE session_labels (
+	session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+	label_id   INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+	PRIMARY KEY (session_id, label_id)
+);
+CREATE INDEX session_labels_label ON session_labels(label_id);
+
+CREATE TABLE custom_fields (
+	id         INTEGER PRIMARY KEY,
+	key        TEXT NOT NULL UNIQUE,
+	name       TEXT NOT NULL,
+	type       TEXT NOT NULL CHECK (type IN ('text', 'number', 'date', 'choice')),
+	choices    TEXT,     -- JSON array, for type choice
+	created_at INTEGER NOT NULL
+);
+
+CREATE TABLE session_field_values (
+	session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+	field_id   INTEGER NOT NULL REFERENCES custom_fields(id) ON DELETE CASCADE,
+	value      TEXT NOT NULL,
+	PRIMARY KEY (session_id, field_id)
+);
+`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL DEFAULT (unixepoch() * 1000))`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := s.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this program (%d): use a newer Sessions", current, len(migrations))
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		err := s.Update(ctx, func(tx *Tx) error {
+			if _, err := tx.tx.ExecContext(ctx, migrations[v-1]); err != nil {
+				return err
+			}
+			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations(version) VALUES (?)`, v)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("apply migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion is the number of the last applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}

@@ -1,0 +1,286 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Session is a stored session with its contact, labels and fields.
+type Session struct {
+	ID             int64
+	ConversationID int64
+	ContactID      int64
+	ContactName    string
+	ContactEmail   string
+	Channel        string
+	StartedAt      int64 // UTC ms
+	LastMessageAt  int64 // UTC ms
+	GapMS          int64
+	MessageCount   int
+	Summary        string
+	SummarySource  string
+	SummaryModel   string
+	Sentiment      string
+	Bot            string
+	HandoffAgent   string
+	HandoffAt      int64
+	Labels         []string
+	Fields         map[string]string
+}
+
+// Active reports whether the session is still open at now (UTC ms): its last
+// message is younger than the session gap.
+func (s Session) Active(now int64) bool { return now-s.LastMessageAt < s.GapMS }
+
+// SessionSpan is what splitting a conversation decides about a session.
+type SessionSpan struct {
+	StartedAt     int64
+	LastMessageAt int64
+	GapMS         int64
+	MessageCount  int
+	Bot           string
+	HandoffAgent  string
+	HandoffAt     int64
+}
+
+// SessionBounds is the extent of a stored session.
+type SessionBounds struct {
+	ID            int64
+	StartedAt     int64
+	LastMessageAt int64
+}
+
+// ConversationSessions returns the sessions of a conversation, oldest first.
+func (tx *Tx) ConversationSessions(ctx context.Context, conversationID int64) ([]SessionBounds, error) {
+	rows, err := tx.tx.QueryContext(ctx,
+		`SELECT id, started_at, last_message_at FROM sessions WHERE conversation_id = ? ORDER BY started_at, id`, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("read sessions of conversation %d: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var out []SessionBounds
+	for rows.Next() {
+		var b SessionBounds
+		if err := rows.Scan(&b.ID, &b.StartedAt, &b.LastMessageAt); err != nil {
+			return nil, fmt.Errorf("read sessions of conversation %d: %w", conversationID, err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// InsertSession adds a session to a conversation.
+func (tx *Tx) InsertSession(ctx context.Context, conversationID, contactID int64, channel string, sp SessionSpan, now int64) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO sessions(conversation_id, contact_id, channel, started_at, last_message_at, gap_ms, message_count,
+			bot, handoff_agent, handoff_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		conversationID, nullInt(contactID), channel, sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount,
+		nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), now, now)
+	if err != nil {
+		return 0, fmt.Errorf("insert session of conversation %d: %w", conversationID, err)
+	}
+	return res.LastInsertId()
+}
+
+// UpdateSession sets the extent and handoff facts of a session; it changes
+// nothing (not even updated_at) when they are the same, so re-importing the
+// same file leaves the session as it was.
+func (tx *Tx) UpdateSession(ctx context.Context, id int64, sp SessionSpan, now int64) error {
+	_, err := tx.tx.ExecContext(ctx, `
+		UPDATE sessions SET started_at = ?, last_message_at = ?, gap_ms = ?, message_count = ?,
+			bot = ?, handoff_agent = ?, handoff_at = ?, updated_at = ?
+		WHERE id = ? AND (started_at, last_message_at, gap_ms, message_count, COALESCE(bot, ''), COALESCE(handoff_agent, ''), COALESCE(handoff_at, 0))
+			IS NOT (?, ?, ?, ?, ?, ?, ?)`,
+		sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), now,
+		id, sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, sp.Bot, sp.HandoffAgent, sp.HandoffAt)
+	if err != nil {
+		return fmt.Errorf("update session %d: %w", id, err)
+	}
+	return nil
+}
+
+// MergeSession folds session from into session into: labels and field values
+// of from that into lacks move over, then from is deleted. Used when new
+// messages close the gap between two sessions.
+func (tx *Tx) MergeSession(ctx context.Context, into, from int64) error {
+	stmts := []string{
+		`INSERT OR IGNORE INTO session_labels(session_id, label_id) SELECT ?, label_id FROM session_labels WHERE session_id = ?`,
+		`INSERT OR IGNORE INTO session_field_values(session_id, field_id, value) SELECT ?, field_id, value FROM session_field_values WHERE session_id = ?`,
+	}
+	for _, q := range stmts {
+		if _, err := tx.tx.ExecContext(ctx, q, into, from); err != nil {
+			return fmt.Errorf("merge session %d into %d: %w", from, into, err)
+		}
+	}
+	return tx.DeleteSession(ctx, from)
+}
+
+// DeleteSession removes a session with its labels and field values.
+func (tx *Tx) DeleteSession(ctx context.Context, id int64) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete session %d: %w", id, err)
+	}
+	return nil
+}
+
+// Cursor is a position in the timeline: the last session of a page.
+type Cursor struct {
+	StartedAt int64
+	ID        int64
+}
+
+// Status values for ListSessions.
+const (
+	StatusAll       = "all"
+	StatusActive    = "active"
+	StatusCompleted = "completed"
+)
+
+// ListSessions selects a page of the timeline.
+type ListSessions struct {
+	// Status is StatusAll (or empty), StatusActive or StatusCompleted.
+	Status string
+	// Now is the clock (UTC ms) that decides active and completed.
+	Now int64
+	// Limit is the page size.
+	Limit int
+	// After continues the timeline after this position; nil for the first page.
+	After *Cursor
+}
+
+const sessionColumns = `
+	s.id, s.conversation_id, COALESCE(s.contact_id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), s.channel,
+	s.started_at, s.last_message_at, s.gap_ms, s.message_count,
+	COALESCE(s.summary, ''), COALESCE(s.summary_source, ''), COALESCE(s.summary_model, ''), COALESCE(s.sentiment, ''),
+	COALESCE(s.bot, ''), COALESCE(s.handoff_agent, ''), COALESCE(s.handoff_at, 0)`
+
+func scanSession(sc interface{ Scan(...any) error }) (Session, error) {
+	var s Session
+	err := sc.Scan(&s.ID, &s.ConversationID, &s.ContactID, &s.ContactName, &s.ContactEmail, &s.Channel,
+		&s.StartedAt, &s.LastMessageAt, &s.GapMS, &s.MessageCount,
+		&s.Summary, &s.SummarySource, &s.SummaryModel, &s.Sentiment,
+		&s.Bot, &s.HandoffAgent, &s.HandoffAt)
+	return s, err
+}
+
+// ListSessions returns the timeline newest first (by start, then id), keyset
+// paged so that a page never repeats or skips a row when sessions are added
+// between two pages.
+func (s *Store) ListSessions(ctx context.Context, q ListSessions) ([]Session, error) {
+	var where []string
+	var args []any
+	switch q.Status {
+	case "", StatusAll:
+	case StatusActive:
+		where = append(where, `s.last_message_at > ? - s.gap_ms`)
+		args = append(args, q.Now)
+	case StatusCompleted:
+		where = append(where, `s.last_message_at <= ? - s.gap_ms`)
+		args = append(args, q.Now)
+	default:
+		return nil, fmt.Errorf("list sessions: unknown status %q (want all, active or completed)", q.Status)
+	}
+	if q.After != nil {
+		where = append(where, `(s.started_at, s.id) < (?, ?)`)
+		args = append(args, q.After.StartedAt, q.After.ID)
+	}
+	query := `SELECT ` + sessionColumns + ` FROM sessions s LEFT JOIN contacts c ON c.id = s.contact_id`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	query += ` ORDER BY s.started_at DESC, s.id DESC LIMIT ?`
+	args = append(args, q.Limit)
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		sess, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list sessions: %w", err)
+		}
+		out = append(out, sess)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	if err := s.attachLabelsAndFields(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetSession returns one session, or ErrNotFound.
+func (s *Store) GetSession(ctx context.Context, id int64) (Session, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions s LEFT JOIN contacts c ON c.id = s.contact_id WHERE s.id = ?`, id)
+	sess, err := scanSession(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, fmt.Errorf("session %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("read session %d: %w", id, err)
+	}
+	list := []Session{sess}
+	if err := s.attachLabelsAndFields(ctx, list); err != nil {
+		return Session{}, err
+	}
+	return list[0], nil
+}
+
+// attachLabelsAndFields fills Labels and Fields of a page with two queries,
+// not two per row.
+func (s *Store) attachLabelsAndFields(ctx context.Context, list []Session) error {
+	if len(list) == 0 {
+		return nil
+	}
+	index := make(map[int64]int, len(list))
+	ids := make([]any, len(list))
+	for i := range list {
+		index[list[i].ID] = i
+		ids[i] = list[i].ID
+		list[i].Labels = []string{}
+		list[i].Fields = map[string]string{}
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	rows, err := s.read.QueryContext(ctx, `
+		SELECT sl.session_id, l.name FROM session_labels sl JOIN labels l ON l.id = sl.label_id
+		WHERE sl.session_id IN (`+in+`) ORDER BY l.name`, ids...)
+	if err != nil {
+		return fmt.Errorf("read session labels: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("read session labels: %w", err)
+		}
+		list[index[id]].Labels = append(list[index[id]].Labels, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read session labels: %w", err)
+	}
+	rows, err = s.read.QueryContext(ctx, `
+		SELECT v.session_id, f.key, v.value FROM session_field_values v JOIN custom_fields f ON f.id = v.field_id
+		WHERE v.session_id IN (`+in+`)`, ids...)
+	if err != nil {
+		return fmt.Errorf("read session fields: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var key, value string
+		if err := rows.Scan(&id, &key, &value); err != nil {
+			return fmt.Errorf("read session fields: %w", err)
+		}
+		list[index[id]].Fields[key] = value
+	}
+	return rows.Err()
+}

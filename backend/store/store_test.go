@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestOpenMigratesAndReopens(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := st.SchemaVersion(ctx)
+	if err != nil || v != len(migrations) {
+		t.Fatalf("SchemaVersion = %d, %v; want %d", v, err, len(migrations))
+	}
+	var mode string
+	if err := st.read.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	var fk int
+	if err := st.write.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+		t.Fatalf("foreign_keys = %d, %v; want 1", fk, err)
+	}
+	st.Close()
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+		t.Fatalf("database file: %v", err)
+	}
+	st, err = Open(ctx, dir) // a second open applies nothing and fails on nothing
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(migrations) {
+		t.Fatalf("schema_migrations rows = %d, %v", n, err)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.write.ExecContext(ctx, `INSERT INTO schema_migrations(version) VALUES (999)`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := Open(ctx, dir); err == nil {
+		t.Fatal("Open of a database from a newer program succeeded")
+	}
+}
+
+func TestUpdateRollsBack(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	boom := errors.New("boom")
+	err := st.Update(ctx, func(tx *Tx) error {
+		if err := tx.SetSetting(ctx, "k", "v"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update error = %v, want boom", err)
+	}
+	if _, err := st.Setting(ctx, "k"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("setting after rollback: %v, want ErrNotFound", err)
+	}
+	err = st.Update(ctx, func(tx *Tx) error {
+		_ = tx.SetSetting(ctx, "k", "v")
+		panic("kaboom")
+	})
+	if err == nil {
+		t.Fatal("a panicking transaction reported success")
+	}
+	if _, err := st.Setting(ctx, "k"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("setting after panic: %v, want ErrNotFound", err)
+	}
+}
+
+// seed adds one conversation with n sessions, one hour apart, starting at
+// base, and returns the session ids in insertion order.
+func seed(t *testing.T, st *Store, key string, base int64, n int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	err := st.Update(ctx, func(tx *Tx) error {
+		cid, err := tx.CreateContact(ctx, Contact{Name: key}, "whatsapp", key, 1)
+		if err != nil {
+			return err
+		}
+		conv, err := tx.CreateConversation(ctx, Conversation{Channel: "whatsapp", ExternalKey: key, ContactID: cid, Title: key}, 1)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			at := base + int64(i)*3_600_000
+			id, err := tx.InsertSession(ctx, conv, cid, "whatsapp", SessionSpan{StartedAt: at, LastMessageAt: at + 60_000, GapMS: 1_800_000, MessageCount: 2}, 1)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestListSessionsPagesAndStatus(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	ids := seed(t, st, "ann", 1_000_000, 5)
+	// ids[4] is the newest; at now = its last message + 1 min it is active
+	// (gap 30 min), the others completed.
+	now := int64(1_000_000 + 4*3_600_000 + 120_000)
+	tests := []struct {
+		name   string
+		status string
+		want   []int64
+	}{
+		{"all", StatusAll, []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}},
+		{"active", StatusActive, []int64{ids[4]}},
+		{"completed", StatusCompleted, []int64{ids[3], ids[2], ids[1], ids[0]}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []int64
+			var after *Cursor
+			for page := 0; page < 10; page++ {
+				rows, err := st.ListSessions(ctx, ListSessions{Status: tt.status, Now: now, Limit: 2, After: after})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					got = append(got, r.ID)
+				}
+				if len(rows) < 2 {
+					break
+				}
+				last := rows[len(rows)-1]
+				after = &Cursor{StartedAt: last.StartedAt, ID: last.ID}
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Fatalf("got %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+	if _, err := st.ListSessions(ctx, ListSessions{Status: "bogus", Limit: 1}); err == nil {
+		t.Fatal("unknown status accepted")
+	}
+}
+
+func TestMergeSessionKeepsLabelsAndFields(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	ids := seed(t, st, "bo", 0, 2)
+	err := st.Update(ctx, func(tx *Tx) error {
+		for _, q := range []string{
+			`INSERT INTO labels(id, name, created_at) VALUES (1, 'refund', 0), (2, 'vip', 0)`,
+			`INSERT INTO custom_fields(id, key, name, type, created_at) VALUES (1, 'order', 'Order', 'text', 0)`,
+		} {
+			if _, err := tx.tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO session_labels VALUES (?, 1), (?, 2)`, ids[0], ids[1]); err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO session_field_values VALUES (?, 1, 'A-17')`, ids[1]); err != nil {
+			return err
+		}
+		return tx.MergeSession(ctx, ids[0], ids[1])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.GetSession(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Labels) != 2 || s.Labels[0] != "refund" || s.Labels[1] != "vip" || s.Fields["order"] != "A-17" {
+		t.Fatalf("merged session labels %v fields %v", s.Labels, s.Fields)
+	}
+	if _, err := st.GetSession(ctx, ids[1]); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("merged-away session: %v, want ErrNotFound", err)
+	}
+}
+
+func TestMessageInserterDeduplicates(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	err := st.Update(ctx, func(tx *Tx) error {
+		conv, err := tx.CreateConversation(ctx, Conversation{Channel: "whatsapp", ExternalKey: "k", Title: "k"}, 1)
+		if err != nil {
+			return err
+		}
+		ins, err := tx.MessageInserter(ctx, conv, 0)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		m := Message{At: 5, Author: "Ann", Role: "customer", Kind: "media", Body: "hi", Attachments: []string{"a.jpg"}, Hash: 42}
+		if _, ok, err := ins.Insert(ctx, m); err != nil || !ok {
+			t.Fatalf("first insert: %v %v", ok, err)
+		}
+		if _, ok, err := ins.Insert(ctx, m); err != nil || ok {
+			t.Fatalf("second insert: inserted=%v err=%v, want a skipped duplicate", ok, err)
+		}
+		m.Role = "nobody"
+		m.Hash = 43
+		if _, _, err := ins.Insert(ctx, m); err == nil {
+			t.Fatal("a message with an unknown role was stored")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.Count(ctx)
+	if err != nil || c.Messages != 1 {
+		t.Fatalf("Count = %+v, %v", c, err)
+	}
+}
