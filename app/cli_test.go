@@ -1,0 +1,182 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const aliceFile = "../backend/importer/testdata/WhatsApp Chat with Alice Example.txt"
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Main(context.Background(), args, &out, &errOut, nil)
+	return code, out.String(), errOut.String()
+}
+
+func TestImportJSONReport(t *testing.T) {
+	data := t.TempDir()
+	bad := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(bad, []byte("just some notes\n"), 0o600)
+	code, out, errOut := run(t, "--data", data, "import", "--tz", "UTC", "--bot", "Shop Bot", "--json", aliceFile, bad)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (one file failed); stderr %s", code, errOut)
+	}
+	if !strings.Contains(errOut, bad) || !strings.Contains(errOut, "not a supported export") {
+		t.Fatalf("stderr %q should name the bad file and why", errOut)
+	}
+	var rep struct {
+		Files []struct {
+			Path          string  `json:"path"`
+			Format        string  `json:"format"`
+			Conversations *int    `json:"conversations"`
+			Messages      *int    `json:"messages"`
+			Sessions      *int    `json:"sessions"`
+			Duplicates    *int    `json:"duplicates"`
+			Skipped       []any   `json:"skipped"`
+			Error         *string `json:"error"`
+		} `json:"files"`
+		Totals map[string]int `json:"totals"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, out)
+	}
+	if len(rep.Files) != 2 {
+		t.Fatalf("files = %+v", rep.Files)
+	}
+	good, failed := rep.Files[0], rep.Files[1]
+	if good.Error != nil || *good.Messages != 13 || *good.Sessions != 2 || *good.Conversations != 1 || *good.Duplicates != 0 || good.Skipped == nil {
+		t.Fatalf("good file = %+v", good)
+	}
+	if failed.Error == nil || failed.Path != bad {
+		t.Fatalf("failed file = %+v", failed)
+	}
+	for _, k := range []string{"conversations", "messages", "sessions", "duplicates"} {
+		if _, ok := rep.Totals[k]; !ok {
+			t.Fatalf("totals lack %q: %v", k, rep.Totals)
+		}
+	}
+	if rep.Totals["messages"] != 13 {
+		t.Fatalf("totals = %v", rep.Totals)
+	}
+}
+
+func TestListAndShowJSON(t *testing.T) {
+	data := t.TempDir()
+	if code, _, errOut := run(t, "--data", data, "import", "--tz", "UTC", "--bot", "Shop Bot", aliceFile); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	// Page through one session at a time: each exactly once, then the end.
+	var ids []float64
+	cursor := ""
+	for i := 0; i < 5; i++ {
+		args := []string{"--data", data, "list", "--json", "--limit", "1"}
+		if cursor != "" {
+			args = append(args, "--cursor", cursor)
+		}
+		code, out, errOut := run(t, args...)
+		if code != 0 {
+			t.Fatalf("list: %s", errOut)
+		}
+		var page map[string]any
+		if err := json.Unmarshal([]byte(out), &page); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range page["sessions"].([]any) {
+			sess := s.(map[string]any)
+			ids = append(ids, sess["id"].(float64))
+			for _, k := range []string{"id", "contact", "channel", "status", "started_at", "ended_at", "duration_s", "message_count", "summary", "sentiment", "labels", "fields", "handoff"} {
+				if _, ok := sess[k]; !ok {
+					t.Fatalf("session lacks %q: %v", k, sess)
+				}
+			}
+			if sess["summary"] != nil || sess["status"] != "completed" {
+				t.Fatalf("session = %v", sess)
+			}
+		}
+		next, present := page["next_cursor"]
+		if !present {
+			t.Fatal("next_cursor missing")
+		}
+		if next == nil {
+			break
+		}
+		cursor = next.(string)
+	}
+	if len(ids) != 2 || ids[0] <= ids[1] {
+		t.Fatalf("paged ids = %v, want 2 newest first", ids)
+	}
+
+	code, out, errOut := run(t, "--data", data, "show", "--json", "1")
+	if code != 0 {
+		t.Fatalf("show: %s", errOut)
+	}
+	var d struct {
+		ID       int64 `json:"id"`
+		Handoff  struct{ Bot, Agent, At *string }
+		Messages []struct {
+			At          string   `json:"at"`
+			Author      *string  `json:"author"`
+			Role        string   `json:"role"`
+			Kind        string   `json:"kind"`
+			Body        string   `json:"body"`
+			Attachments []string `json:"attachments"`
+		} `json:"messages"`
+		StartedAt string `json:"started_at"`
+		DurationS int64  `json:"duration_s"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != 1 || d.StartedAt != "2024-03-14T09:02:00Z" && !strings.HasPrefix(d.StartedAt, "2024-03-14T") || d.DurationS != 39*60 {
+		t.Fatalf("show = %+v", d)
+	}
+	if d.Handoff.Bot == nil || *d.Handoff.Bot != "Shop Bot" || d.Handoff.Agent == nil || *d.Handoff.Agent != "Maria Lopez" || d.Handoff.At == nil {
+		t.Fatalf("handoff = %+v", d.Handoff)
+	}
+	if len(d.Messages) != 8 || d.Messages[0].Role != "system" || d.Messages[0].Author != nil || d.Messages[0].Attachments == nil {
+		t.Fatalf("messages = %+v", d.Messages)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	data := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown command", []string{"--data", data, "frobnicate"}, 2, "unknown command"},
+		{"import without path", []string{"--data", data, "import"}, 2, "no PATH"},
+		{"bad zone", []string{"--data", data, "import", "--tz", "Mars/Olympus", aliceFile}, 2, "unknown time zone"},
+		{"bad status", []string{"--data", data, "list", "--status", "sleeping"}, 2, "--status"},
+		{"bad cursor", []string{"--data", data, "list", "--cursor", "!!"}, 1, "invalid cursor"},
+		{"show missing", []string{"--data", data, "show", "99"}, 1, "not found"},
+		{"show not a number", []string{"--data", data, "show", "abc"}, 2, "not a number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := run(t, tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d stderr %q; want %d and %q", code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestDataDirFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("SESSIONS_DATA", dir)
+	if code, _, errOut := run(t, "import", "--tz", "UTC", aliceFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sessions.db")); err != nil {
+		t.Fatalf("SESSIONS_DATA not used: %v", err)
+	}
+}
