@@ -81,4 +81,5 @@ bench:
 lint: vet
 
 clean:
-	rm -rf build/bin build/window.png frontend/dist/assets frontend/dist/index.html
+	rm -rf build/bin build/window.png
+	find frontend/dist -mindepth 1 ! -name .gitkeep -delete

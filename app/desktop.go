@@ -1,0 +1,66 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/logger"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// RunDesktop opens the desktop window and blocks until it is closed or ctx
+// is cancelled. assets
+// is the built web UI rooted at frontend/dist. The window calls api through
+// the Wails bindings as window.go.app.API.*.
+//
+// This is the only file that starts Wails. Built without the desktop or
+// production tag, Wails links a stub, so the package still vets and tests
+// without GTK; the stub makes RunDesktop fail at run time.
+func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
+	// The window icon ships with the UI (frontend/public/icon.png); a build
+	// without it just has no icon.
+	icon, _ := fs.ReadFile(assets, "icon.png")
+	closed := make(chan struct{})
+	defer close(closed)
+	err := wails.Run(&options.App{
+		Title:     "Sessions",
+		Width:     1100,
+		Height:    760,
+		MinWidth:  720,
+		MinHeight: 480,
+		// Matches the page background, so no white flash before the first paint.
+		BackgroundColour: &options.RGBA{R: 245, G: 246, B: 248, A: 255},
+		AssetServer:      &assetserver.Options{Assets: assets},
+		OnStartup: func(wctx context.Context) {
+			// Wails' context carries its runtime (events, dialogs).
+			api.ctx = wctx
+			// Close the window when the caller cancels (SIGTERM, Ctrl+C).
+			go func() {
+				select {
+				case <-ctx.Done():
+					select {
+					case <-closed: // already gone
+					default:
+						runtime.Quit(wctx)
+					}
+				case <-closed:
+				}
+			}()
+		},
+		Bind:               []interface{}{api},
+		LogLevelProduction: logger.INFO,
+		Linux: &linux.Options{
+			Icon:        icon,
+			ProgramName: "sessions",
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("desktop window: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+// Pure formatting helpers: how identifiers, times and names read on screen.
+
+const channelNames: Record<string, string> = {
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  facebook: 'Facebook',
+  webchat: 'Web Chat',
+}
+
+/** The proper name of a channel id ("webchat" → "Web Chat"). */
+export function channelName(channel: string): string {
+  return channelNames[channel] ?? (channel ? channel[0].toUpperCase() + channel.slice(1) : 'Unknown')
+}
+
+const statusNames: Record<string, string> = { active: 'Active', completed: 'Completed' }
+
+/** The proper name of a status id ("active" → "Active"). */
+export function statusName(status: string): string {
+  return statusNames[status] ?? status
+}
+
+/**
+ * A duration in seconds as at most two units, zeros left out:
+ * 45 → "45 s", 90 → "1 min 30 s", 3900 → "1 h 5 min", 93600 → "1 d 2 h".
+ */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds))
+  const units: [string, number][] = [
+    ['d', 86400],
+    ['h', 3600],
+    ['min', 60],
+    ['s', 1],
+  ]
+  const parts: string[] = []
+  let rest = s
+  for (const [name, size] of units) {
+    const n = Math.floor(rest / size)
+    rest -= n * size
+    if (n > 0 || parts.length > 0) parts.push(`${n} ${name}`)
+    if (parts.length === 2) break
+  }
+  const shown = parts.filter((p) => !p.startsWith('0 '))
+  return shown.length ? shown.join(' ') : '0 s'
+}
+
+/**
+ * Up to two initials for an avatar: the first letter of the first and of the
+ * last word that start with a letter ("alice van der berg" → "AB"). Names
+ * without letters (phone numbers) get "#", empty names "?".
+ */
+export function initials(name: string): string {
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .map((w) => Array.from(w).find((ch) => /\p{L}/u.test(ch)))
+    .filter((ch): ch is string => ch !== undefined)
+  if (words.length === 0) return /\p{N}/u.test(name) ? '#' : '?'
+  const first = words[0]
+  const last = words.length > 1 ? words[words.length - 1] : ''
+  return (first + last).toLocaleUpperCase()
+}
+
+/** A stable colour slot (0..n-1) for an avatar, from the contact's name. */
+export function colorSlot(key: string, n = 8): number {
+  let h = 0
+  for (const ch of key) h = (Math.imul(h, 31) + (ch.codePointAt(0) ?? 0)) | 0
+  return Math.abs(h) % n
+}
+
+/** Options of formatStart; the app passes none, tests pin them. */
+export interface StartFormat {
+  locale?: string
+  timeZone?: string
+  now?: Date
+}
+
+/**
+ * An RFC 3339 time in the viewer's local zone, e.g. "Tue, 12 Mar, 14:05";
+ * the year is shown when it is not the current one.
+ */
+export function formatStart(iso: string, opts: StartFormat = {}): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const { locale, timeZone } = opts
+  const year = (t: Date) => new Intl.DateTimeFormat('en', { year: 'numeric', timeZone }).format(t)
+  return new Intl.DateTimeFormat(locale, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: year(d) === year(opts.now ?? new Date()) ? undefined : 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone,
+  }).format(d)
+}
+
+/** "1 message", "12 messages". */
+export function messageCount(n: number): string {
+  return `${n.toLocaleString()} ${n === 1 ? 'message' : 'messages'}`
+}

@@ -1,0 +1,130 @@
+// DOM builders for the timeline. Chat content is untrusted: every piece of
+// data goes in through textContent or setAttribute, never through markup.
+
+import type { AppInfo, SessionView, StatusFilter } from './api'
+import {
+  channelName,
+  colorSlot,
+  formatDuration,
+  formatStart,
+  initials,
+  messageCount,
+  statusName,
+} from './format'
+import { channelIcon } from './icons'
+
+export const IMPORT_EXAMPLE = 'sessions import "WhatsApp Chat with Alice.zip"'
+export const END_TEXT = "You've reached the end of the sessions."
+export const LOAD_MORE_TEXT = 'Load More Sessions'
+
+/** createElement with an optional class and text. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag)
+  if (className) el.className = className
+  if (text !== undefined) el.textContent = text
+  return el
+}
+
+/** One timeline row. */
+export function renderRow(s: SessionView): HTMLLIElement {
+  const li = h('li', 'row')
+  li.dataset.id = String(s.id)
+
+  const name = s.contact?.name?.trim() || 'Unknown contact'
+  const avatar = h('div', `avatar avatar--${colorSlot(name)}`, initials(name))
+  avatar.setAttribute('aria-hidden', 'true')
+
+  const main = h('div', 'row-main')
+
+  const top = h('div', 'row-top')
+  top.append(h('span', 'row-name', name))
+  const time = h('time', 'row-time', formatStart(s.started_at))
+  time.dateTime = s.started_at
+  top.append(time)
+
+  const meta = h('div', 'row-meta')
+  const channel = h('span', 'channel')
+  channel.append(channelIcon(s.channel), h('span', '', channelName(s.channel)))
+  meta.append(channel)
+  if (s.ended_at && s.duration_s != null) {
+    meta.append(h('span', 'row-duration', formatDuration(s.duration_s)))
+  }
+  meta.append(h('span', 'row-count', messageCount(s.message_count)))
+  const badge = h('span', `badge badge--${s.status === 'active' ? 'active' : 'completed'}`, statusName(s.status))
+  meta.append(badge)
+
+  main.append(top, meta)
+
+  if (s.summary) main.append(h('p', 'row-summary', s.summary))
+
+  if (s.labels && s.labels.length > 0) {
+    const labels = h('ul', 'row-labels')
+    labels.setAttribute('aria-label', 'Labels')
+    for (const label of s.labels) labels.append(h('li', 'label', label))
+    main.append(labels)
+  }
+
+  li.append(avatar, main)
+  return li
+}
+
+/**
+ * The empty state. With no filter it explains how to import; info may be
+ * null when the app could not say where its data lives.
+ */
+export function renderEmpty(status: StatusFilter, info: AppInfo | null): HTMLElement {
+  const box = h('section', 'empty')
+  if (status !== 'all') {
+    box.append(
+      h('h2', '', `No ${statusName(status).toLowerCase()} sessions`),
+      h('p', 'muted', 'Switch to All to see every session.'),
+    )
+    return box
+  }
+  box.append(
+    h('h2', '', 'No sessions yet'),
+    h(
+      'p',
+      'muted',
+      'Import a chat exported from WhatsApp, Instagram, Facebook Messenger or Web Chat, and its sessions appear here. In a terminal, run:',
+    ),
+    h('pre', 'command', IMPORT_EXAMPLE),
+  )
+  if (info?.data_dir) {
+    const p = h('p', 'muted', 'Your data is kept in ')
+    p.append(h('code', 'path', info.data_dir), document.createTextNode('.'))
+    box.append(p)
+  }
+  return box
+}
+
+/** The error state of a failed load, with a retry button. */
+export function renderError(err: Error, onRetry: () => void): HTMLElement {
+  const box = h('section', 'error')
+  box.setAttribute('role', 'alert')
+  box.append(h('h2', '', 'Could not load sessions'), h('p', 'error-text', err.message))
+  const retry = h('button', 'button', 'Try again')
+  retry.type = 'button'
+  retry.addEventListener('click', onRetry)
+  box.append(retry)
+  return box
+}
+
+/** Below the rows: the Load More button while there is more, else the end text. */
+export function renderFooter(hasMore: boolean, loading: boolean, onMore: () => void): HTMLElement {
+  const footer = h('div', 'list-footer')
+  if (!hasMore) {
+    footer.append(h('p', 'end', END_TEXT))
+    return footer
+  }
+  const more = h('button', 'button', loading ? 'Loading…' : LOAD_MORE_TEXT)
+  more.type = 'button'
+  more.disabled = loading
+  more.addEventListener('click', onMore)
+  footer.append(more)
+  return footer
+}
