@@ -125,7 +125,7 @@ func BenchmarkRawInsert(b *testing.B) {
 			b.Fatal(err)
 		}
 		stmt, err := tx.Prepare(`INSERT INTO messages(conversation_id, at, author, role, kind, body, attachments, edited, source_line, hash, import_id)
-			VALUES (1, ?, ?, ?, 'text', ?, NULL, 0, ?, ?, NULL) ON CONFLICT(conversation_id, hash) DO NOTHING`)
+			VALUES (1, ?, ?, ?, 'text', ?, NULL, 0, ?, ?, NULL)`)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -257,14 +257,9 @@ func nameKey(s string) string {
 	return b.String()
 }
 
-// splitConversation re-splits a conversation into sessions and brings the
-// stored sessions in line, keeping ids where a session still applies.
-func (w *writer) splitConversation(ctx context.Context, conv store.Conversation, pts []store.MessagePoint) (created int, err error) {
-	points := make([]sessions.Point, len(pts))
-	for i, p := range pts {
-		points[i] = sessions.Point{ID: p.ID, At: p.At, Role: chat.Role(p.Role), Author: p.Author}
-	}
-	spans := sessions.Split(points, w.gap)
+// splitConversation brings the stored sessions of a conversation in line
+// with a new split, keeping ids where a session still applies.
+func (w *writer) splitConversation(ctx context.Context, conv store.Conversation, spans []sessions.Span) (created int, err error) {
 	bounds, err := w.tx.ConversationSessions(ctx, conv.ID)
 	if err != nil {
 		return 0, err

@@ -11,11 +11,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/sessions-app/sessions/backend/chat"
+	"github.com/sessions-app/sessions/backend/sessions"
 	"github.com/sessions-app/sessions/backend/store"
 	"github.com/sessions-app/sessions/backend/whatsapp"
 )
@@ -76,15 +76,26 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) (strin
 	if err != nil {
 		return "", fmt.Errorf("import %s: %w", path, err)
 	}
+	var known map[int64]struct{}
+	if existed {
+		if known, err = w.tx.MessageHashes(ctx, conv.ID); err != nil {
+			return "", err
+		}
+	}
 	ins, err := w.tx.MessageInserter(ctx, conv.ID, w.importID)
 	if err != nil {
 		return "", err
 	}
 	defer ins.Close()
 
+	// A new conversation read in time order (the usual export) is split
+	// while it streams; otherwise the messages are read back in order.
+	splitter := sessions.NewSplitter(w.gap)
+	streamed := !existed
+	var lastAt int64
+	inserted := 0
 	roles := map[string]chat.Role{}
 	customerKey := nameKey(customer)
-	var points []store.MessagePoint
 	var occ occurrences
 	info, err := whatsapp.Parse(ctx, open, popts, func(m chat.Message) error {
 		role := chat.RoleSystem
@@ -100,46 +111,56 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) (strin
 		row := store.Message{At: at, Author: m.Author, Role: string(role), Kind: string(m.Kind), Body: m.Body,
 			Attachments: m.Attachments, Edited: m.Edited, SourceLine: m.Line}
 		row.Hash = occ.hash(row)
-		id, inserted, err := ins.Insert(ctx, row)
-		if err != nil {
-			return fmt.Errorf("line %d: %w", m.Line, err)
-		}
+		_, dup := known[row.Hash]
 		if role != chat.RoleSystem {
 			w.rep.Messages++
-			if !inserted {
+			if dup {
 				w.rep.Duplicates++
 			}
 		}
-		if inserted {
-			points = append(points, store.MessagePoint{ID: id, At: at, Role: string(role), Author: m.Author})
+		if dup {
+			return nil
+		}
+		id, err := ins.Insert(row)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", m.Line, err)
+		}
+		inserted++
+		if streamed {
+			if inserted > 1 && at < lastAt {
+				streamed = false
+			}
+			lastAt = at
+			splitter.Add(sessions.Point{ID: id, At: at, Role: role, Author: m.Author})
 		}
 		return nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("import %s: %w", path, err)
 	}
+	if err := ins.Close(); err != nil {
+		return "", fmt.Errorf("import %s: %w", path, err)
+	}
 	w.rep.Skipped = info.Skipped
 	w.rep.Conversations = 1
-	if len(points) == 0 && w.im.opts.Gap == 0 {
+	if inserted == 0 && w.im.opts.Gap == 0 {
 		return hash, nil // nothing new: the sessions stand as they are
 	}
 	if existed {
-		// The new messages may fall anywhere among the old ones.
-		if points, err = w.tx.MessagePoints(ctx, conv.ID); err != nil {
-			return "", err
-		}
 		if err := w.tx.TouchConversation(ctx, conv.ID, w.im.opts.Now().UnixMilli()); err != nil {
 			return "", err
 		}
-	} else {
-		slices.SortStableFunc(points, func(a, b store.MessagePoint) int {
-			if a.At != b.At {
-				return cmpInt(a.At, b.At)
-			}
-			return cmpInt(a.ID, b.ID)
-		})
 	}
-	created, err := w.splitConversation(ctx, conv, points)
+	if !streamed {
+		splitter = sessions.NewSplitter(w.gap)
+		err := w.tx.EachMessagePoint(ctx, conv.ID, func(p store.MessagePoint) {
+			splitter.Add(sessions.Point{ID: p.ID, At: p.At, Role: chat.Role(p.Role), Author: p.Author})
+		})
+		if err != nil {
+			return "", err
+		}
+	}
+	created, err := w.splitConversation(ctx, conv, splitter.Spans())
 	if err != nil {
 		return "", fmt.Errorf("import %s: %w", path, err)
 	}
@@ -280,14 +301,4 @@ func fileHash(path string) (string, error) {
 		return "", fmt.Errorf("read %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -39,35 +39,56 @@ type Span struct {
 // consecutive customer, agent or bot messages are more than gap apart.
 // System lines never open, extend or close a session.
 func Split(points []Point, gap time.Duration) []Span {
-	gapMS := gap.Milliseconds()
-	var spans []Span
-	var cur *Span
-	botSeen := false
+	sp := NewSplitter(gap)
 	for _, p := range points {
-		if p.Role == chat.RoleSystem {
-			continue
+		sp.Add(p)
+	}
+	return sp.Spans()
+}
+
+// Splitter is Split one point at a time, so a conversation of millions of
+// messages can be split while it streams from the parser or the database,
+// in memory that grows with its sessions, not its messages.
+type Splitter struct {
+	gapMS   int64
+	spans   []Span
+	botSeen bool
+}
+
+// NewSplitter returns a splitter for the session gap.
+func NewSplitter(gap time.Duration) *Splitter {
+	return &Splitter{gapMS: gap.Milliseconds()}
+}
+
+// Add takes the next point; points must come sorted by At, then ID.
+func (s *Splitter) Add(p Point) {
+	if p.Role == chat.RoleSystem {
+		return
+	}
+	n := len(s.spans)
+	if n == 0 || p.At-s.spans[n-1].LastMessageAt > s.gapMS {
+		s.spans = append(s.spans, Span{StartedAt: p.At})
+		n++
+		s.botSeen = false
+	}
+	cur := &s.spans[n-1]
+	cur.LastMessageAt = p.At
+	cur.MessageCount++
+	switch p.Role {
+	case chat.RoleBot:
+		s.botSeen = true
+		if cur.Bot == "" {
+			cur.Bot = p.Author
 		}
-		if cur == nil || p.At-cur.LastMessageAt > gapMS {
-			spans = append(spans, Span{StartedAt: p.At})
-			cur = &spans[len(spans)-1]
-			botSeen = false
-		}
-		cur.LastMessageAt = p.At
-		cur.MessageCount++
-		switch p.Role {
-		case chat.RoleBot:
-			botSeen = true
-			if cur.Bot == "" {
-				cur.Bot = p.Author
-			}
-		case chat.RoleAgent:
-			if botSeen && cur.HandoffAgent == "" {
-				cur.HandoffAgent, cur.HandoffAt = p.Author, p.At
-			}
+	case chat.RoleAgent:
+		if s.botSeen && cur.HandoffAgent == "" {
+			cur.HandoffAgent, cur.HandoffAt = p.Author, p.At
 		}
 	}
-	return spans
 }
+
+// Spans returns the sessions found so far, oldest first.
+func (s *Splitter) Spans() []Span { return s.spans }
 
 // Stored is a session saved by an earlier import.
 type Stored struct {

@@ -64,7 +64,10 @@ CREATE TABLE conversations (
 
 -- at is UTC milliseconds. hash identifies a message within its conversation
 -- (time, author, body and the occurrence among identical ones), so that a
--- re-import or a longer export of the same chat adds only what is new.
+-- re-import or a longer export of the same chat adds only what is new. It
+-- has no unique index: a random-keyed index made inserts four times slower,
+-- and the importer, the only writer, checks hashes in memory under the
+-- write lock instead.
 CREATE TABLE messages (
 	id              INTEGER PRIMARY KEY,
 	conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -77,8 +80,7 @@ CREATE TABLE messages (
 	edited          INTEGER NOT NULL DEFAULT 0,
 	source_line     INTEGER,
 	hash            INTEGER NOT NULL,
-	import_id       INTEGER REFERENCES imports(id) ON DELETE SET NULL,
-	UNIQUE (conversation_id, hash)
+	import_id       INTEGER REFERENCES imports(id) ON DELETE SET NULL
 );
 CREATE INDEX messages_conversation_at ON messages(conversation_id, at, id);
 

@@ -212,9 +212,10 @@ func TestMergeSessionKeepsLabelsAndFields(t *testing.T) {
 	}
 }
 
-func TestMessageInserterDeduplicates(t *testing.T) {
+func TestMessageInserterBatches(t *testing.T) {
 	ctx := context.Background()
 	st := openTest(t)
+	const n = insertBatch*2 + 7 // two full batches and a partial one
 	err := st.Update(ctx, func(tx *Tx) error {
 		conv, err := tx.CreateConversation(ctx, Conversation{Channel: "whatsapp", ExternalKey: "k", Title: "k"}, 1)
 		if err != nil {
@@ -224,18 +225,31 @@ func TestMessageInserterDeduplicates(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		defer ins.Close()
-		m := Message{At: 5, Author: "Ann", Role: "customer", Kind: "media", Body: "hi", Attachments: []string{"a.jpg"}, Hash: 42}
-		if _, ok, err := ins.Insert(ctx, m); err != nil || !ok {
-			t.Fatalf("first insert: %v %v", ok, err)
+		var prev int64
+		for i := 0; i < n; i++ {
+			m := Message{At: int64(i), Author: "Ann", Role: "customer", Kind: "media", Body: "hi", Attachments: []string{"a.jpg"}, Hash: int64(i)}
+			id, err := ins.Insert(m)
+			if err != nil {
+				return err
+			}
+			if prev != 0 && id != prev+1 {
+				t.Fatalf("ids not consecutive: %d after %d", id, prev)
+			}
+			prev = id
 		}
-		if _, ok, err := ins.Insert(ctx, m); err != nil || ok {
-			t.Fatalf("second insert: inserted=%v err=%v, want a skipped duplicate", ok, err)
+		if err := ins.Close(); err != nil {
+			return err
 		}
-		m.Role = "nobody"
-		m.Hash = 43
-		if _, _, err := ins.Insert(ctx, m); err == nil {
-			t.Fatal("a message with an unknown role was stored")
+		hashes, err := tx.MessageHashes(ctx, conv)
+		if err != nil || len(hashes) != n {
+			t.Fatalf("MessageHashes = %d, %v", len(hashes), err)
+		}
+		var got []int64
+		if err := tx.EachMessagePoint(ctx, conv, func(p MessagePoint) { got = append(got, p.At) }); err != nil {
+			return err
+		}
+		if len(got) != n || got[n-1] != n-1 {
+			t.Fatalf("points = %d", len(got))
 		}
 		return nil
 	})
@@ -243,7 +257,20 @@ func TestMessageInserterDeduplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := st.Count(ctx)
-	if err != nil || c.Messages != 1 {
+	if err != nil || c.Messages != n {
 		t.Fatalf("Count = %+v, %v", c, err)
+	}
+	err = st.Update(ctx, func(tx *Tx) error {
+		ins, err := tx.MessageInserter(ctx, 1, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := ins.Insert(Message{Role: "nobody", Kind: "text", Hash: 1}); err != nil {
+			return err
+		}
+		return ins.Close()
+	})
+	if err == nil {
+		t.Fatal("a message with an unknown role was stored")
 	}
 }
