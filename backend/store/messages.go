@@ -76,6 +76,9 @@ func (tx *Tx) MessageInserter(ctx context.Context, conversationID, importID int6
 
 // Insert queues m and returns the id it will have.
 func (mi *MessageInserter) Insert(m Message) (int64, error) {
+	if err := validMessage(m); err != nil {
+		return 0, err
+	}
 	var attachments any
 	if len(m.Attachments) > 0 {
 		b, err := json.Marshal(m.Attachments)
@@ -98,6 +101,20 @@ func (mi *MessageInserter) Insert(m Message) (int64, error) {
 		mi.args = mi.args[:0]
 	}
 	return id, nil
+}
+
+func validMessage(m Message) error {
+	switch m.Role {
+	case "customer", "agent", "bot", "system":
+	default:
+		return fmt.Errorf("insert message: unknown role %q", m.Role)
+	}
+	switch m.Kind {
+	case "text", "media", "system", "deleted":
+	default:
+		return fmt.Errorf("insert message: unknown kind %q", m.Kind)
+	}
+	return nil
 }
 
 // Flush writes the queued messages.
