@@ -69,6 +69,43 @@ type Message struct {
 
 // Skipped is a line of the source that could not be read, with the reason.
 type Skipped struct {
+	// File is the part of a multi-file export (a thread file inside a
+	// download) the line is in; empty for single-file exports.
+	File   string `json:"file,omitempty"`
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
+}
+
+// Conversation is a whole thread as read from a format that stores threads
+// one by one (Meta downloads, web-chat exports), as opposed to WhatsApp's
+// single streamed chat.
+type Conversation struct {
+	// Channel is where the thread took place.
+	Channel Channel
+	// Key identifies the thread within its channel across exports, so a
+	// newer export of the same thread lands in the same conversation
+	// (e.g. a Meta thread folder name, a web-chat conversation id).
+	Key string
+	// Title is the thread's name as the export gives it.
+	Title string
+	// Participants are the display names of everybody in the thread.
+	Participants []string
+	// Contact is the customer, when the format says who that is (web chat);
+	// empty when the importer has to decide (Meta).
+	Contact Contact
+	// Messages are sorted by At, ties in the export's order.
+	Messages []Message
+	// Source is the file (or file inside a zip) the thread came from, for reports.
+	Source string
+}
+
+// Contact is a customer as an export describes them.
+type Contact struct {
+	// Name is the display name.
+	Name string
+	// Email is the address, when the channel knows it (web chat).
+	Email string
+	// Identity is how the channel identifies the person (a visitor id, a
+	// participant name); the importer uses it to find them again.
+	Identity string
 }
