@@ -65,6 +65,14 @@ type Message struct {
 	Attachments []string
 	// Edited is true when the export marked the message as edited.
 	Edited bool
+	// Reactions are the emoji people put on the message (Meta exports).
+	Reactions []Reaction
+}
+
+// Reaction is an emoji someone put on a message.
+type Reaction struct {
+	Emoji string `json:"emoji"`
+	Actor string `json:"actor"`
 }
 
 // Skipped is a line of the source that could not be read, with the reason.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/sessions-app/sessions/backend/chat"
 )
 
 // Message is a stored message.
@@ -18,6 +20,7 @@ type Message struct {
 	Kind        string
 	Body        string
 	Attachments []string
+	Reactions   []chat.Reaction
 	Edited      bool
 	SourceLine  int
 	Hash        int64
@@ -37,13 +40,13 @@ func insertSQL(conversationID, importID int64, n int) string {
 	if importID != 0 {
 		imp = strconv.FormatInt(importID, 10)
 	}
-	row := "(?," + strconv.FormatInt(conversationID, 10) + ",?,?,?,?,?,?,?,?,?," + imp + ")"
-	return `INSERT INTO messages(id, conversation_id, at, author, role, kind, body, attachments, edited, source_line, hash, import_id) VALUES ` +
+	row := "(?," + strconv.FormatInt(conversationID, 10) + ",?,?,?,?,?,?,?,?,?,?," + imp + ")"
+	return `INSERT INTO messages(id, conversation_id, at, author, role, kind, body, attachments, reactions, edited, source_line, hash, import_id) VALUES ` +
 		strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }
 
 // messageArgs is the number of bound values per row of insertSQL.
-const messageArgs = 10
+const messageArgs = 11
 
 // MessageInserter adds many messages to one conversation, in batches. It
 // hands out the row ids itself (the transaction holds the write lock, so
@@ -87,13 +90,21 @@ func (mi *MessageInserter) Insert(m Message) (int64, error) {
 		}
 		attachments = string(b)
 	}
+	var reactions any
+	if len(m.Reactions) > 0 {
+		b, err := json.Marshal(m.Reactions)
+		if err != nil {
+			return 0, fmt.Errorf("encode reactions: %w", err)
+		}
+		reactions = string(b)
+	}
 	var author any
 	if m.Author != "" {
 		author = m.Author
 	}
 	id := mi.nextID
 	mi.nextID++
-	mi.args = append(mi.args, id, m.At, author, m.Role, m.Kind, m.Body, attachments, m.Edited, m.SourceLine, m.Hash)
+	mi.args = append(mi.args, id, m.At, author, m.Role, m.Kind, m.Body, attachments, reactions, m.Edited, m.SourceLine, m.Hash)
 	if len(mi.args) == cap(mi.args) {
 		if _, err := mi.stmt.ExecContext(mi.ctx, mi.args...); err != nil {
 			return 0, fmt.Errorf("insert messages: %w", err)
@@ -189,7 +200,7 @@ func (tx *Tx) EachMessagePoint(ctx context.Context, conversationID int64, fn fun
 // in time order.
 func (s *Store) SessionMessages(ctx context.Context, sessionID int64) ([]Message, error) {
 	rows, err := s.read.QueryContext(ctx, `
-		SELECT m.id, m.at, COALESCE(m.author, ''), m.role, m.kind, m.body, m.attachments, m.edited, COALESCE(m.source_line, 0), m.hash
+		SELECT m.id, m.at, COALESCE(m.author, ''), m.role, m.kind, m.body, m.attachments, m.reactions, m.edited, COALESCE(m.source_line, 0), m.hash
 		FROM sessions s JOIN messages m ON m.conversation_id = s.conversation_id
 		WHERE s.id = ? AND m.at >= s.started_at AND m.at <= s.last_message_at
 		ORDER BY m.at, m.id`, sessionID)
@@ -200,13 +211,18 @@ func (s *Store) SessionMessages(ctx context.Context, sessionID int64) ([]Message
 	var out []Message
 	for rows.Next() {
 		var m Message
-		var att sql.NullString
-		if err := rows.Scan(&m.ID, &m.At, &m.Author, &m.Role, &m.Kind, &m.Body, &att, &m.Edited, &m.SourceLine, &m.Hash); err != nil {
+		var att, reactions sql.NullString
+		if err := rows.Scan(&m.ID, &m.At, &m.Author, &m.Role, &m.Kind, &m.Body, &att, &reactions, &m.Edited, &m.SourceLine, &m.Hash); err != nil {
 			return nil, fmt.Errorf("read messages of session %d: %w", sessionID, err)
 		}
 		if att.Valid {
 			if err := json.Unmarshal([]byte(att.String), &m.Attachments); err != nil {
 				return nil, fmt.Errorf("read attachments of message %d: %w", m.ID, err)
+			}
+		}
+		if reactions.Valid {
+			if err := json.Unmarshal([]byte(reactions.String), &m.Reactions); err != nil {
+				return nil, fmt.Errorf("read reactions of message %d: %w", m.ID, err)
 			}
 		}
 		out = append(out, m)

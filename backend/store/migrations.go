@@ -80,6 +80,7 @@ CREATE TABLE messages (
 	kind            TEXT NOT NULL,    -- text | media | system | deleted
 	body            TEXT NOT NULL,
 	attachments     TEXT,             -- JSON array of file names, NULL when none
+	reactions       TEXT,             -- JSON array of {emoji, actor}, NULL when none
 	edited          INTEGER NOT NULL DEFAULT 0,
 	source_line     INTEGER,
 	hash            INTEGER NOT NULL,
