@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sessions-app/sessions/backend/store"
@@ -31,11 +32,14 @@ const DefaultPageSize = 50
 // Wails (window.go.app.API.*); the command line uses the same methods, so
 // both show the same data the same way.
 type API struct {
-	ctx     context.Context
-	st      *store.Store
-	dataDir string
-	loc     *time.Location
-	now     func() time.Time
+	ctx      context.Context
+	st       *store.Store
+	dataDir  string
+	loc      *time.Location
+	now      func() time.Time
+	shell    Shell      // nil outside the desktop window
+	importMu sync.Mutex // one import at a time, from the UI or the watcher
+	inbox    inbox
 }
 
 // NewAPI returns the API over a store. Times are shown in loc.

@@ -16,7 +16,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/sessions-app/sessions/backend/chat"
 	"github.com/sessions-app/sessions/backend/importer"
 	"github.com/sessions-app/sessions/backend/store"
 )
@@ -28,13 +27,15 @@ Usage:
   sessions [--data DIR] import [flags] PATH...  import WhatsApp exports (.txt, .zip, or folders of them)
   sessions [--data DIR] list [flags]         print the timeline, newest first
   sessions [--data DIR] show [--json] ID     print one session with its messages
+  sessions [--data DIR] watch [flags] DIR    import what lands in DIR (and its subfolders) until stopped
 
-Import flags:
+Import and watch flags:
   --tz ZONE       zone the phone was in (WhatsApp times carry none); default: this machine's
   --gap DUR       session gap, e.g. 24h (kept for later imports); default 24h
   --agent NAME    a person of the business (repeatable; kept for later imports)
   --bot NAME      an AI agent name (repeatable; kept for later imports)
-  --json          machine-readable report
+  --json          machine-readable report (import)
+  --settle DUR    how long a file must stay unchanged before it is read (watch); default 2s
 
 List flags:
   --status all|active|completed   --limit N (default 50)   --cursor C   --json
@@ -116,6 +117,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, assets f
 		run = runList
 	case "show":
 		run = runShow
+	case "watch":
+		run = runWatch
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -206,14 +209,33 @@ type ImportTotals struct {
 	Failed        int `json:"failed"`
 }
 
-func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("import", &cfg)
+// importFlags adds the flags import and watch share; the returned func
+// reads them once parsed.
+func importFlags(fset *flag.FlagSet) func() (importer.Options, error) {
 	tz := fset.String("tz", "", "zone")
 	gap := fset.Duration("gap", 0, "session gap")
-	asJSON := fset.Bool("json", false, "json")
 	var agents, bots stringList
 	fset.Var(&agents, "agent", "agent name")
 	fset.Var(&bots, "bot", "bot name")
+	return func() (importer.Options, error) {
+		if *gap < 0 {
+			return importer.Options{}, usageError{fmt.Errorf("--gap %v: must be positive", *gap)}
+		}
+		loc := time.Local
+		if *tz != "" {
+			var err error
+			if loc, err = time.LoadLocation(*tz); err != nil {
+				return importer.Options{}, usageError{fmt.Errorf("--tz %q: unknown time zone (use an IANA name such as Europe/Berlin)", *tz)}
+			}
+		}
+		return importer.Options{Location: loc, Gap: *gap, Agents: agents, Bots: bots}, nil
+	}
+}
+
+func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fset := newFlagSet("import", &cfg)
+	opts := importFlags(fset)
+	asJSON := fset.Bool("json", false, "json")
 	paths, err := parseInterleaved(fset, args)
 	if err != nil {
 		return err
@@ -221,43 +243,24 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if len(paths) == 0 {
 		return usageError{errors.New("no PATH given")}
 	}
-	if *gap < 0 {
-		return usageError{fmt.Errorf("--gap %v: must be positive", *gap)}
-	}
-	loc := time.Local
-	if *tz != "" {
-		if loc, err = time.LoadLocation(*tz); err != nil {
-			return usageError{fmt.Errorf("--tz %q: unknown time zone (use an IANA name such as Europe/Berlin)", *tz)}
-		}
+	o, err := opts()
+	if err != nil {
+		return err
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	imp := importer.New(st, importer.Options{Location: loc, Gap: *gap, Agents: agents, Bots: bots})
-	res, err := imp.ImportPaths(ctx, paths)
+	res, err := importer.New(st, o).ImportPaths(ctx, paths)
 	if err != nil {
 		return err
 	}
-	report := ImportReport{Files: make([]ImportFileView, 0, len(res.Files))}
-	report.Totals.Ignored = res.Ignored
+	report := buildReport(res)
 	for _, f := range res.Files {
-		v := ImportFileView{FileReport: f}
-		if v.Skipped == nil {
-			v.Skipped = []chat.Skipped{}
-		}
 		if f.Err != nil {
-			msg := f.Err.Error()
-			v.Error = &msg
-			report.Totals.Failed++
 			fmt.Fprintf(stderr, "sessions: %v\n", f.Err)
 		}
-		report.Totals.Conversations += f.Conversations
-		report.Totals.Messages += f.Messages
-		report.Totals.Sessions += f.Sessions
-		report.Totals.Duplicates += f.Duplicates
-		report.Files = append(report.Files, v)
 	}
 	if *asJSON {
 		if err := writeJSON(stdout, report); err != nil {

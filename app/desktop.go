@@ -36,9 +36,19 @@ func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
 		// Matches the page background, so no white flash before the first paint.
 		BackgroundColour: &options.RGBA{R: 245, G: 246, B: 248, A: 255},
 		AssetServer:      &assetserver.Options{Assets: assets},
+		// Files dropped anywhere on the window are imported; the webview
+		// itself must not open them as pages.
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		OnStartup: func(wctx context.Context) {
 			// Wails' context carries its runtime (events, dialogs).
 			api.ctx = wctx
+			api.shell = wailsShell{ctx: wctx}
+			runtime.OnFileDrop(wctx, func(_, _ int, paths []string) {
+				go api.importDropped(paths)
+			})
+			if err := api.resumeWatching(); err != nil {
+				runtime.LogErrorf(wctx, "watched folder: %v", err)
+			}
 			// Close the window when the caller cancels (SIGTERM, Ctrl+C).
 			go func() {
 				select {
@@ -52,6 +62,7 @@ func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
 				}
 			}()
 		},
+		OnShutdown:         func(context.Context) { api.stopWatching() },
 		Bind:               []interface{}{api},
 		LogLevelProduction: logger.INFO,
 		Linux: &linux.Options{
@@ -63,4 +74,23 @@ func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
 		return fmt.Errorf("desktop window: %w", err)
 	}
 	return nil
+}
+
+// wailsShell is the Shell of the desktop window.
+type wailsShell struct{ ctx context.Context }
+
+func (w wailsShell) Emit(event string, data any) { runtime.EventsEmit(w.ctx, event, data) }
+
+func (w wailsShell) ChooseFiles(title string) ([]string, error) {
+	return runtime.OpenMultipleFilesDialog(w.ctx, runtime.OpenDialogOptions{
+		Title: title,
+		Filters: []runtime.FileFilter{
+			{DisplayName: "Chat exports (*.txt, *.zip, *.json, *.csv, *.html)", Pattern: "*.txt;*.zip;*.json;*.csv;*.html"},
+			{DisplayName: "All files", Pattern: "*"},
+		},
+	})
+}
+
+func (w wailsShell) ChooseFolder(title string) (string, error) {
+	return runtime.OpenDirectoryDialog(w.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
 }

@@ -131,15 +131,18 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) (Result, er
 func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
 	rep := FileReport{Path: path}
 	started := im.opts.Now().UnixMilli()
-	format, err := Detect(path)
+	hash, err := FileHash(path)
+	var format string
+	if err == nil {
+		format, err = Detect(path)
+	}
 	if err == nil && format == "" {
 		err = fmt.Errorf("import %s: %w", path, ErrUnsupported)
 	}
 	rep.Format = format
-	var hash string
 	if err == nil {
 		err = im.st.Update(ctx, func(tx *store.Tx) error {
-			rec := store.Import{Path: path, Format: format, Status: "ok", StartedAt: started, FinishedAt: started}
+			rec := store.Import{Path: path, FileHash: hash, Format: format, Status: "ok", StartedAt: started, FinishedAt: started}
 			id, err := tx.RecordImport(ctx, rec)
 			if err != nil {
 				return err
@@ -150,14 +153,14 @@ func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
 			}
 			switch format {
 			case FormatWhatsAppText, FormatWhatsAppZip:
-				hash, err = w.importWhatsApp(ctx, path, format)
+				err = w.importWhatsApp(ctx, path, format)
 			default:
 				err = fmt.Errorf("import %s: %w", path, ErrUnsupported)
 			}
 			if err != nil {
 				return err
 			}
-			rec.ID, rec.FileHash = id, hash
+			rec.ID = id
 			rec.Conversations, rec.Messages, rec.Sessions, rec.Duplicates = rep.Conversations, rep.Messages, rep.Sessions, rep.Duplicates
 			rec.Skipped, rec.FinishedAt = rep.Skipped, im.opts.Now().UnixMilli()
 			return tx.FinishImport(ctx, rec)
@@ -168,7 +171,7 @@ func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
 		// The history keeps failed attempts too; if even that fails, the
 		// import error is still what the user needs to see.
 		_ = im.st.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-			_, e := tx.RecordImport(ctx, store.Import{Path: path, Format: format, Status: "failed", Error: err.Error(),
+			_, e := tx.RecordImport(ctx, store.Import{Path: path, FileHash: hash, Format: format, Status: "failed", Error: err.Error(),
 				StartedAt: started, FinishedAt: im.opts.Now().UnixMilli()})
 			return e
 		})

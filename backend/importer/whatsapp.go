@@ -20,20 +20,19 @@ import (
 	"github.com/sessions-app/sessions/backend/whatsapp"
 )
 
-// importWhatsApp imports a WhatsApp .txt or the zip WhatsApp shares, and
-// returns the file's content hash.
-func (w *writer) importWhatsApp(ctx context.Context, path, format string) (string, error) {
+// importWhatsApp imports a WhatsApp .txt or the zip WhatsApp shares.
+func (w *writer) importWhatsApp(ctx context.Context, path, format string) error {
 	var open whatsapp.Opener
 	title := whatsapp.TitleFromFileName(filepath.Base(path))
 	if format == FormatWhatsAppZip {
 		zr, err := zip.OpenReader(path)
 		if err != nil {
-			return "", fmt.Errorf("import %s: broken zip archive: %w", path, err)
+			return fmt.Errorf("import %s: broken zip archive: %w", path, err)
 		}
 		defer zr.Close()
 		entry, _, err := whatsapp.ChatEntry(&zr.Reader)
 		if err != nil {
-			return "", fmt.Errorf("import %s: %w", path, err)
+			return fmt.Errorf("import %s: %w", path, err)
 		}
 		if title == "" {
 			title = whatsapp.TitleFromFileName(filepath.Base(entry.Name))
@@ -41,10 +40,6 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) (strin
 		open = entry.Open
 	} else {
 		open = func() (io.ReadCloser, error) { return os.Open(path) }
-	}
-	hash, err := fileHash(path)
-	if err != nil {
-		return "", err
 	}
 	popts := whatsapp.Options{Location: w.im.opts.Location}
 
@@ -56,7 +51,7 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) (strin
 	if title == "" {
 		info, err := whatsapp.Parse(ctx, open, popts, func(chat.Message) error { return nil })
 		if err != nil {
-			return "", fmt.Errorf("import %s: %w", path, err)
+			return fmt.Errorf("import %s: %w", path, err)
 		}
 		var keys []string
 		for _, a := range info.Authors {
@@ -69,22 +64,22 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) (strin
 		key = "participants:" + strings.Join(keys, ",")
 		title = strings.Join(info.Authors, ", ")
 		if customer == "" {
-			return "", fmt.Errorf("import %s: no customer in this chat: every author is a configured agent or bot", path)
+			return fmt.Errorf("import %s: no customer in this chat: every author is a configured agent or bot", path)
 		}
 	}
 	conv, existed, err := w.conversation(ctx, chat.WhatsApp, key, title, customer)
 	if err != nil {
-		return "", fmt.Errorf("import %s: %w", path, err)
+		return fmt.Errorf("import %s: %w", path, err)
 	}
 	var known map[int64]struct{}
 	if existed {
 		if known, err = w.tx.MessageHashes(ctx, conv.ID); err != nil {
-			return "", err
+			return err
 		}
 	}
 	ins, err := w.tx.MessageInserter(ctx, conv.ID, w.importID)
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer ins.Close()
 
@@ -136,19 +131,19 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) (strin
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("import %s: %w", path, err)
+		return fmt.Errorf("import %s: %w", path, err)
 	}
 	if err := ins.Close(); err != nil {
-		return "", fmt.Errorf("import %s: %w", path, err)
+		return fmt.Errorf("import %s: %w", path, err)
 	}
 	w.rep.Skipped = info.Skipped
 	w.rep.Conversations = 1
 	if inserted == 0 && w.im.opts.Gap == 0 {
-		return hash, nil // nothing new: the sessions stand as they are
+		return nil // nothing new: the sessions stand as they are
 	}
 	if existed {
 		if err := w.tx.TouchConversation(ctx, conv.ID, w.im.opts.Now().UnixMilli()); err != nil {
-			return "", err
+			return err
 		}
 	}
 	if !streamed {
@@ -157,15 +152,15 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) (strin
 			splitter.Add(sessions.Point{ID: p.ID, At: p.At, Role: chat.Role(p.Role), Author: p.Author})
 		})
 		if err != nil {
-			return "", err
+			return err
 		}
 	}
 	created, err := w.splitConversation(ctx, conv, splitter.Spans())
 	if err != nil {
-		return "", fmt.Errorf("import %s: %w", path, err)
+		return fmt.Errorf("import %s: %w", path, err)
 	}
 	w.rep.Sessions = created
-	return hash, nil
+	return nil
 }
 
 // roleOf decides who an author is: configured bots and agents first; then
@@ -290,7 +285,9 @@ func fnvString(h uint64, s string) uint64 {
 	return h
 }
 
-func fileHash(path string) (string, error) {
+// FileHash is the content hash the import history keeps for a file, so a
+// watched folder imports each file once whatever its name.
+func FileHash(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", path, err)

@@ -1,0 +1,41 @@
+package importer
+
+import (
+	"context"
+)
+
+// Inbox connects an importer to a watched folder (package watch): a file
+// is imported once per content, and a file that failed is not retried
+// until its content changes.
+type Inbox struct {
+	im       *Importer
+	onReport func(FileReport)
+}
+
+// Inbox returns the watched-folder side of the importer; onReport hears
+// about every file it imports (or fails to).
+func (im *Importer) Inbox(onReport func(FileReport)) *Inbox {
+	return &Inbox{im: im, onReport: onReport}
+}
+
+// Seen reports whether the file's content is in the import history.
+func (in *Inbox) Seen(ctx context.Context, path string) (bool, error) {
+	hash, err := FileHash(path)
+	if err != nil {
+		return false, err
+	}
+	return in.im.st.ImportedHash(ctx, hash)
+}
+
+// Import imports the file, unless it is no export at all: a photo or a
+// note in the inbox is left alone without filling the history.
+func (in *Inbox) Import(ctx context.Context, path string) {
+	format, err := Detect(path)
+	if err == nil && format == "" {
+		return
+	}
+	rep := in.im.ImportFile(ctx, path)
+	if in.onReport != nil {
+		in.onReport(rep)
+	}
+}
