@@ -50,3 +50,38 @@ func (tx *Tx) CreateContact(ctx context.Context, c Contact, channel, identity st
 	}
 	return id, nil
 }
+
+// ContactByEmail finds a contact by email address, whatever its case.
+func (tx *Tx) ContactByEmail(ctx context.Context, email string) (Contact, error) {
+	var c Contact
+	var em, phone sql.NullString
+	err := tx.tx.QueryRowContext(ctx, `
+		SELECT id, name, email, phone FROM contacts WHERE email = ? COLLATE NOCASE ORDER BY id LIMIT 1`, email).
+		Scan(&c.ID, &c.Name, &em, &phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Contact{}, ErrNotFound
+	}
+	if err != nil {
+		return Contact{}, fmt.Errorf("find contact %s: %w", email, err)
+	}
+	c.Email, c.Phone = em.String, phone.String
+	return c, nil
+}
+
+// AddContactIdentity records one more way a contact is known on a channel.
+func (tx *Tx) AddContactIdentity(ctx context.Context, contactID int64, channel, identity string) error {
+	if _, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO contact_identities(channel, identity, contact_id) VALUES (?, ?, ?)
+		ON CONFLICT(channel, identity) DO NOTHING`, channel, identity, contactID); err != nil {
+		return fmt.Errorf("record identity of contact %d: %w", contactID, err)
+	}
+	return nil
+}
+
+// SetContactEmail stores a contact's email address.
+func (tx *Tx) SetContactEmail(ctx context.Context, contactID int64, email string) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE contacts SET email = ? WHERE id = ?`, email, contactID); err != nil {
+		return fmt.Errorf("set email of contact %d: %w", contactID, err)
+	}
+	return nil
+}

@@ -96,6 +96,17 @@ func (s *Store) Imports(ctx context.Context, limit int) ([]Import, error) {
 	return out, rows.Err()
 }
 
+// ImportedHash reports whether a file with this content hash was imported
+// before, successfully or not: a watched folder tries each file once.
+func (s *Store) ImportedHash(ctx context.Context, hash string) (bool, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM imports WHERE file_hash = ?`, hash).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up import of %s: %w", hash, err)
+	}
+	return n > 0, nil
+}
+
 // Counts is the number of rows of the main tables, for reports and tests.
 type Counts struct {
 	Contacts, Conversations, Messages, Sessions int
