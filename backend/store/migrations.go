@@ -144,6 +144,93 @@ CREATE TABLE session_field_values (
 	PRIMARY KEY (session_id, field_id)
 );
 `,
+	// 2: the search index follows the database through search_outbox, a
+	// durable queue filled by triggers in the same transaction as every
+	// change that alters what a session's index entry holds, and emptied
+	// only after the index has the change. Plus one index per timeline
+	// filter, so filtered pages stay keyset scans.
+	`
+CREATE TABLE search_outbox (
+	session_id    INTEGER PRIMARY KEY,
+	indexed_start INTEGER,  -- where the index has the session now (its start then), for deletes
+	seq           INTEGER NOT NULL  -- bumped on every new change, so a change that lands while the index applies an older one is not lost
+);
+CREATE TABLE search_seq (n INTEGER NOT NULL);
+INSERT INTO search_seq VALUES (0);
+
+-- started_at of the session when it was last indexed: the index is sliced
+-- by start month, so a session whose start moves must leave its old slice.
+ALTER TABLE sessions ADD COLUMN indexed_start INTEGER;
+
+CREATE TRIGGER search_sessions_insert AFTER INSERT ON sessions BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq) VALUES (NEW.id, NULL, (SELECT n FROM search_seq))
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_sessions_update AFTER UPDATE OF started_at, last_message_at, gap_ms, message_count, summary, sentiment, contact_id, channel ON sessions BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq) VALUES (NEW.id, OLD.indexed_start, (SELECT n FROM search_seq))
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_sessions_delete AFTER DELETE ON sessions BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq) VALUES (OLD.id, OLD.indexed_start, (SELECT n FROM search_seq))
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq, indexed_start = COALESCE(search_outbox.indexed_start, excluded.indexed_start);
+END;
+CREATE TRIGGER search_labels_insert AFTER INSERT ON session_labels BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq)
+	SELECT id, indexed_start, (SELECT n FROM search_seq) FROM sessions WHERE id = NEW.session_id
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_labels_delete AFTER DELETE ON session_labels BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq)
+	SELECT id, indexed_start, (SELECT n FROM search_seq) FROM sessions WHERE id = OLD.session_id
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_labels_rename AFTER UPDATE OF name ON labels BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq)
+	SELECT s.id, s.indexed_start, (SELECT n FROM search_seq) FROM sessions s JOIN session_labels sl ON sl.session_id = s.id WHERE sl.label_id = NEW.id
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_fields_insert AFTER INSERT ON session_field_values BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq)
+	SELECT id, indexed_start, (SELECT n FROM search_seq) FROM sessions WHERE id = NEW.session_id
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_fields_update AFTER UPDATE ON session_field_values BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq)
+	SELECT id, indexed_start, (SELECT n FROM search_seq) FROM sessions WHERE id = NEW.session_id
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_fields_delete AFTER DELETE ON session_field_values BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq)
+	SELECT id, indexed_start, (SELECT n FROM search_seq) FROM sessions WHERE id = OLD.session_id
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_field_rename AFTER UPDATE OF key ON custom_fields BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq)
+	SELECT s.id, s.indexed_start, (SELECT n FROM search_seq) FROM sessions s JOIN session_field_values v ON v.session_id = s.id WHERE v.field_id = NEW.id
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER search_contacts_update AFTER UPDATE OF name, email ON contacts BEGIN
+	UPDATE search_seq SET n = n + 1;
+	INSERT INTO search_outbox(session_id, indexed_start, seq)
+	SELECT id, indexed_start, (SELECT n FROM search_seq) FROM sessions WHERE contact_id = NEW.id
+	ON CONFLICT(session_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE INDEX sessions_channel_timeline ON sessions(channel, started_at DESC, id DESC);
+CREATE INDEX sessions_sentiment_timeline ON sessions(sentiment, started_at DESC, id DESC);
+CREATE INDEX sessions_contact_timeline ON sessions(contact_id, started_at DESC, id DESC);
+CREATE INDEX session_field_values_value ON session_field_values(field_id, value COLLATE NOCASE);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -140,17 +141,85 @@ const (
 	StatusCompleted = "completed"
 )
 
-// ListSessions selects a page of the timeline.
+// ListSessions selects a page of the timeline. Every filter is optional;
+// they combine with AND. Word searches are not here: they go through the
+// search index, which hands back ids (SessionsByIDs).
 type ListSessions struct {
 	// Status is StatusAll (or empty), StatusActive or StatusCompleted.
 	Status string
 	// Now is the clock (UTC ms) that decides active and completed.
 	Now int64
+	// Channels keeps sessions on any of these channels.
+	Channels []string
+	// Labels keeps sessions carrying any of these labels (case-insensitive).
+	Labels []string
+	// Sentiment keeps sessions with this sentiment.
+	Sentiment string
+	// Fields keeps sessions whose custom field key has this value
+	// (case-insensitive), for every pair.
+	Fields map[string]string
+	// From and To bound the start (UTC ms, inclusive); 0 leaves it open.
+	From, To int64
 	// Limit is the page size.
 	Limit int
 	// After continues the timeline after this position; nil for the first page.
 	After *Cursor
 }
+
+// where builds the WHERE clause of q (without the cursor).
+func (q ListSessions) where() ([]string, []any, error) {
+	var where []string
+	var args []any
+	switch q.Status {
+	case "", StatusAll:
+	case StatusActive:
+		where = append(where, `s.last_message_at > ? - s.gap_ms`)
+		args = append(args, q.Now)
+	case StatusCompleted:
+		where = append(where, `s.last_message_at <= ? - s.gap_ms`)
+		args = append(args, q.Now)
+	default:
+		return nil, nil, fmt.Errorf("list sessions: unknown status %q (want all, active or completed)", q.Status)
+	}
+	if len(q.Channels) > 0 {
+		where = append(where, `s.channel IN (`+placeholders(len(q.Channels))+`)`)
+		for _, c := range q.Channels {
+			args = append(args, c)
+		}
+	}
+	if q.Sentiment != "" {
+		where = append(where, `s.sentiment = ?`)
+		args = append(args, q.Sentiment)
+	}
+	if len(q.Labels) > 0 {
+		where = append(where, `EXISTS (SELECT 1 FROM session_labels sl JOIN labels l ON l.id = sl.label_id
+			WHERE sl.session_id = s.id AND l.name IN (`+placeholders(len(q.Labels))+`))`)
+		for _, l := range q.Labels {
+			args = append(args, l)
+		}
+	}
+	keys := make([]string, 0, len(q.Fields))
+	for k := range q.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		where = append(where, `EXISTS (SELECT 1 FROM session_field_values v JOIN custom_fields f ON f.id = v.field_id
+			WHERE v.session_id = s.id AND f.key = ? AND v.value = ? COLLATE NOCASE)`)
+		args = append(args, k, q.Fields[k])
+	}
+	if q.From != 0 {
+		where = append(where, `s.started_at >= ?`)
+		args = append(args, q.From)
+	}
+	if q.To != 0 {
+		where = append(where, `s.started_at <= ?`)
+		args = append(args, q.To)
+	}
+	return where, args, nil
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
 const sessionColumns = `
 	s.id, s.conversation_id, COALESCE(s.contact_id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), s.channel,
@@ -171,18 +240,9 @@ func scanSession(sc interface{ Scan(...any) error }) (Session, error) {
 // paged so that a page never repeats or skips a row when sessions are added
 // between two pages.
 func (s *Store) ListSessions(ctx context.Context, q ListSessions) ([]Session, error) {
-	var where []string
-	var args []any
-	switch q.Status {
-	case "", StatusAll:
-	case StatusActive:
-		where = append(where, `s.last_message_at > ? - s.gap_ms`)
-		args = append(args, q.Now)
-	case StatusCompleted:
-		where = append(where, `s.last_message_at <= ? - s.gap_ms`)
-		args = append(args, q.Now)
-	default:
-		return nil, fmt.Errorf("list sessions: unknown status %q (want all, active or completed)", q.Status)
+	where, args, err := q.where()
+	if err != nil {
+		return nil, err
 	}
 	if q.After != nil {
 		where = append(where, `(s.started_at, s.id) < (?, ?)`)
@@ -209,6 +269,62 @@ func (s *Store) ListSessions(ctx context.Context, q ListSessions) ([]Session, er
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	if err := s.attachLabelsAndFields(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CountSessions is the number of sessions ListSessions would page through.
+func (s *Store) CountSessions(ctx context.Context, q ListSessions) (int, error) {
+	where, args, err := q.where()
+	if err != nil {
+		return 0, err
+	}
+	query := `SELECT COUNT(*) FROM sessions s`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	var n int
+	if err := s.read.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count sessions: %w", err)
+	}
+	return n, nil
+}
+
+// SessionsByIDs returns the sessions with these ids in the order given
+// (ids that no longer exist are left out).
+func (s *Store) SessionsByIDs(ctx context.Context, ids []int64) ([]Session, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions s LEFT JOIN contacts c ON c.id = s.contact_id
+		WHERE s.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read sessions: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]Session, len(ids))
+	for rows.Next() {
+		sess, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read sessions: %w", err)
+		}
+		byID[sess.ID] = sess
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read sessions: %w", err)
+	}
+	out := make([]Session, 0, len(ids))
+	for _, id := range ids {
+		if sess, ok := byID[id]; ok {
+			out = append(out, sess)
+		}
 	}
 	if err := s.attachLabelsAndFields(ctx, out); err != nil {
 		return nil, err
