@@ -288,7 +288,14 @@ func printImportReport(w io.Writer, r ImportReport) {
 				fmt.Fprintf(w, "    … and %d more unreadable lines\n", len(f.Skipped)-20)
 				break
 			}
-			fmt.Fprintf(w, "    line %d: %s\n", s.Line, s.Reason)
+			switch {
+			case s.Line == 0:
+				fmt.Fprintf(w, "    %s\n", s.Reason) // a whole thread file; the reason names it
+			case s.File != "":
+				fmt.Fprintf(w, "    %s line %d: %s\n", s.File, s.Line, s.Reason)
+			default:
+				fmt.Fprintf(w, "    line %d: %s\n", s.Line, s.Reason)
+			}
 		}
 	}
 	t := r.Totals

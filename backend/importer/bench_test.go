@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -142,4 +143,67 @@ func BenchmarkRawInsert(b *testing.B) {
 		db.Close()
 	}
 	b.ReportMetric(float64(benchMessages)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// metaThread writes a 100,000-message Facebook thread the way a download
+// holds it: ten message_N.json files of 10,000, newest first, names and
+// text mojibaked.
+func metaThread(b *testing.B, n int) string {
+	b.Helper()
+	root := b.TempDir()
+	dir := filepath.Join(root, "your_facebook_activity", "messages", "inbox", "josemuller_1234")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	const perFile = 10_000
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for file := 0; file*perFile < n; file++ {
+		var sb strings.Builder
+		sb.WriteString(`{"participants":[{"name":"Jos\u00c3\u00a9 M\u00c3\u00bcller"},{"name":"Teapot Shop"}],"title":"Jos\u00c3\u00a9 M\u00c3\u00bcller","thread_type":"Regular","thread_path":"inbox/josemuller_1234","messages":[`)
+		// message_1 holds the newest block.
+		hi := n - file*perFile
+		for i := hi - 1; i >= max(0, hi-perFile); i-- {
+			if i != hi-1 {
+				sb.WriteByte(',')
+			}
+			sender := "Teapot Shop"
+			if i%2 == 0 {
+				sender = "Jos\\u00c3\\u00a9 M\\u00c3\\u00bcller"
+			}
+			// Sessions of ~20 messages, a day apart.
+			at := start + int64(i/20)*86_400_000 + int64(i%20)*60_000
+			fmt.Fprintf(&sb, `{"sender_name":"%s","timestamp_ms":%d,"content":"Message %d about the caf\u00c3\u00a9 set and its delivery","type":"Generic"}`, sender, at, i)
+		}
+		sb.WriteString(`]}`)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("message_%d.json", file+1)), []byte(sb.String()), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return root
+}
+
+// BenchmarkImportMeta is the whole import of one 100,000-message Meta
+// thread (a download folder): read, repair, store, split.
+func BenchmarkImportMeta(b *testing.B) {
+	const n = 100_000
+	root := metaThread(b, n)
+	var peak float64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st, err := store.Open(context.Background(), b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		resetPeakRSS()
+		b.StartTimer()
+		res, err := New(st, Options{Location: time.UTC}).ImportPaths(context.Background(), []string{root})
+		b.StopTimer()
+		if err != nil || len(res.Files) != 1 || res.Files[0].Err != nil || res.Files[0].Messages != n {
+			b.Fatalf("import: %+v %v", res, err)
+		}
+		peak = max(peak, peakRSSMB())
+		st.Close()
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(peak, "peakRSS-MB")
 }

@@ -3,19 +3,26 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 
+	"github.com/sessions-app/sessions/backend/meta"
+	"github.com/sessions-app/sessions/backend/webchat"
 	"github.com/sessions-app/sessions/backend/whatsapp"
 )
 
 // ErrEmpty is returned for a file with nothing but white space in it.
 var ErrEmpty = errors.New("the file is empty")
 
-// Formats a file can be detected as.
+// Formats a file can be detected as (web-chat files are detected as the
+// webchat package's formats).
 const (
 	FormatWhatsAppText = "whatsapp-txt"
 	FormatWhatsAppZip  = "whatsapp-zip"
+	FormatMetaZip      = "meta-zip"    // a whole Meta download, zipped
+	FormatMetaFolder   = "meta-folder" // a whole Meta download, unpacked
+	FormatMetaFile     = "meta-thread" // one Meta thread file
 )
 
 // headSize is how much of a file detection reads: enough for a few dozen
@@ -39,16 +46,24 @@ func Detect(path string) (string, error) {
 			return "", fmt.Errorf("import %s: broken zip archive: %w", path, err)
 		}
 		defer zr.Close()
-		if _, _, err := whatsapp.ChatEntry(&zr.Reader); err != nil {
-			if errors.Is(err, whatsapp.ErrNotWhatsApp) {
-				return "", nil
-			}
+		if _, _, err := whatsapp.ChatEntry(&zr.Reader); err == nil {
+			return FormatWhatsAppZip, nil
+		} else if !errors.Is(err, whatsapp.ErrNotWhatsApp) {
 			return "", fmt.Errorf("import %s: %w", path, err)
 		}
-		return FormatWhatsAppZip, nil
+		if _, err := meta.Discover(context.Background(), &zr.Reader); err == nil {
+			return FormatMetaZip, nil
+		}
+		return "", nil
 	}
 	if whatsapp.Sniff(head) {
 		return FormatWhatsAppText, nil
+	}
+	if f, ok := webchat.Detect(head); ok {
+		return string(f), nil
+	}
+	if meta.Sniff(head) {
+		return FormatMetaFile, nil
 	}
 	return "", nil
 }

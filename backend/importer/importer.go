@@ -17,12 +17,16 @@ import (
 	"time"
 
 	"github.com/sessions-app/sessions/backend/chat"
+	"github.com/sessions-app/sessions/backend/meta"
 	"github.com/sessions-app/sessions/backend/sessions"
 	"github.com/sessions-app/sessions/backend/store"
+	"github.com/sessions-app/sessions/backend/webchat"
 )
 
 // ErrUnsupported is returned for a file that is no known export format.
-var ErrUnsupported = errors.New("not a supported export (supported: WhatsApp chat export .txt, or the .zip WhatsApp shares)")
+var ErrUnsupported = errors.New("not a supported export (supported: a WhatsApp chat export .txt or .zip; " +
+	"an Instagram or Facebook \"Download your information\" zip or folder, JSON or HTML, or the end-to-end-encrypted Messenger export; " +
+	"a web-chat export in the Sessions JSON or CSV format, a Chatwoot conversation JSON or a tawk.to transcript JSON)")
 
 // Options are the choices of one import run.
 type Options struct {
@@ -93,44 +97,62 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) (Result, er
 			res.Files = append(res.Files, im.ImportFile(ctx, p))
 			continue
 		}
-		var files []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.Type().IsRegular() {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			res.Files = append(res.Files, FileReport{Path: p, Err: fmt.Errorf("walk %s: %w", p, err)})
-			continue
-		}
-		sort.Strings(files)
-		for _, f := range files {
-			format, err := Detect(f)
-			if err != nil && !errors.Is(err, ErrEmpty) {
-				// A broken zip among the exports is worth telling.
-				res.Files = append(res.Files, im.ImportFile(ctx, f))
-				continue
-			}
-			if format == "" {
-				// Not a conversation: a photo or a note beside the exports.
-				res.Ignored++
-				continue
-			}
-			res.Files = append(res.Files, im.ImportFile(ctx, f))
-		}
+		rep, ignored := im.importFolder(ctx, p)
+		res.Files = append(res.Files, rep...)
+		res.Ignored += ignored
 	}
 	return res, nil
+}
+
+// importFolder imports what a folder holds: a Meta download in it (found
+// by walking) as one import, then every other export file on its own.
+func (im *Importer) importFolder(ctx context.Context, dir string) (reps []FileReport, ignored int) {
+	taken := map[string]bool{}
+	if dl, err := meta.Discover(ctx, os.DirFS(dir)); err == nil && len(dl.Threads) > 0 {
+		reps = append(reps, im.run(ctx, dir, FormatMetaFolder, "", func(ctx context.Context, w *writer) error {
+			return w.importMetaFolder(ctx, dir, dl)
+		}))
+		for _, t := range dl.Threads {
+			for _, f := range t.Files {
+				taken[filepath.Join(dir, filepath.FromSlash(f))] = true
+			}
+		}
+	}
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && !taken[path] {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return append(reps, FileReport{Path: dir, Err: fmt.Errorf("walk %s: %w", dir, err)}), ignored
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		format, err := Detect(f)
+		if err != nil && !errors.Is(err, ErrEmpty) {
+			// A broken zip among the exports is worth telling.
+			reps = append(reps, im.ImportFile(ctx, f))
+			continue
+		}
+		if format == "" || (format == FormatMetaFile && len(taken) > 0) {
+			// Not a conversation (a photo, a note beside the exports), or
+			// a part of the Meta download imported above (an HTML twin).
+			ignored++
+			continue
+		}
+		reps = append(reps, im.ImportFile(ctx, f))
+	}
+	return reps, ignored
 }
 
 // ImportFile imports one file, in one transaction. A failed attempt is
 // recorded in the import history and changes nothing else.
 func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
-	rep := FileReport{Path: path}
-	started := im.opts.Now().UnixMilli()
 	hash, err := FileHash(path)
 	var format string
 	if err == nil {
@@ -139,33 +161,48 @@ func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
 	if err == nil && format == "" {
 		err = fmt.Errorf("import %s: %w", path, ErrUnsupported)
 	}
-	rep.Format = format
-	if err == nil {
-		err = im.st.Update(ctx, func(tx *store.Tx) error {
-			rec := store.Import{Path: path, FileHash: hash, Format: format, Status: "ok", StartedAt: started, FinishedAt: started}
-			id, err := tx.RecordImport(ctx, rec)
-			if err != nil {
-				return err
-			}
-			w := &writer{tx: tx, im: im, importID: id, rep: &rep}
-			if err := w.loadSettings(ctx); err != nil {
-				return err
-			}
-			switch format {
-			case FormatWhatsAppText, FormatWhatsAppZip:
-				err = w.importWhatsApp(ctx, path, format)
-			default:
-				err = fmt.Errorf("import %s: %w", path, ErrUnsupported)
-			}
-			if err != nil {
-				return err
-			}
-			rec.ID = id
-			rec.Conversations, rec.Messages, rec.Sessions, rec.Duplicates = rep.Conversations, rep.Messages, rep.Sessions, rep.Duplicates
-			rec.Skipped, rec.FinishedAt = rep.Skipped, im.opts.Now().UnixMilli()
-			return tx.FinishImport(ctx, rec)
-		})
+	if err != nil {
+		return im.run(ctx, path, format, hash, func(context.Context, *writer) error { return err })
 	}
+	return im.run(ctx, path, format, hash, func(ctx context.Context, w *writer) error {
+		switch format {
+		case FormatWhatsAppText, FormatWhatsAppZip:
+			return w.importWhatsApp(ctx, path, format)
+		case FormatMetaZip:
+			return w.importMetaZip(ctx, path)
+		case FormatMetaFile:
+			return w.importMetaFile(ctx, path)
+		case string(webchat.FormatJSON), string(webchat.FormatCSV), string(webchat.FormatChatwoot), string(webchat.FormatTawk):
+			return w.importWebChat(ctx, path, webchat.Format(format))
+		}
+		return fmt.Errorf("import %s: %w", path, ErrUnsupported)
+	})
+}
+
+// run imports one unit (a file, or a folder holding a Meta download) in one
+// transaction with body. A failed attempt is recorded in the import
+// history and changes nothing else.
+func (im *Importer) run(ctx context.Context, path, format, hash string, body func(context.Context, *writer) error) FileReport {
+	rep := FileReport{Path: path, Format: format}
+	started := im.opts.Now().UnixMilli()
+	err := im.st.Update(ctx, func(tx *store.Tx) error {
+		rec := store.Import{Path: path, FileHash: hash, Format: format, Status: "ok", StartedAt: started, FinishedAt: started}
+		id, err := tx.RecordImport(ctx, rec)
+		if err != nil {
+			return err
+		}
+		w := &writer{tx: tx, im: im, importID: id, rep: &rep}
+		if err := w.loadSettings(ctx); err != nil {
+			return err
+		}
+		if err := body(ctx, w); err != nil {
+			return err
+		}
+		rec.ID = id
+		rec.Conversations, rec.Messages, rec.Sessions, rec.Duplicates = rep.Conversations, rep.Messages, rep.Sessions, rep.Duplicates
+		rec.Skipped, rec.FinishedAt = rep.Skipped, im.opts.Now().UnixMilli()
+		return tx.FinishImport(ctx, rec)
+	})
 	if err != nil {
 		rep = FileReport{Path: path, Format: format, Err: err}
 		// The history keeps failed attempts too; if even that fails, the
