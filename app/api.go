@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sessions-app/sessions/backend/store"
+	"github.com/sessions-app/sessions/backend/timeline"
 )
 
 // AppInfo tells the UI where the data lives, for the empty state's advice.
@@ -34,6 +35,7 @@ const DefaultPageSize = 50
 type API struct {
 	ctx      context.Context
 	st       *store.Store
+	tl       *timeline.Service
 	dataDir  string
 	loc      *time.Location
 	now      func() time.Time
@@ -42,49 +44,80 @@ type API struct {
 	inbox    inbox
 }
 
-// NewAPI returns the API over a store. Times are shown in loc.
-func NewAPI(st *store.Store, dataDir string, loc *time.Location, now func() time.Time) *API {
+// NewAPI returns the API over a store and its timeline. Times are shown
+// in loc.
+func NewAPI(st *store.Store, tl *timeline.Service, dataDir string, loc *time.Location, now func() time.Time) *API {
 	if loc == nil {
 		loc = time.Local
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &API{ctx: context.Background(), st: st, dataDir: dataDir, loc: loc, now: now}
+	return &API{ctx: context.Background(), st: st, tl: tl, dataDir: dataDir, loc: loc, now: now}
 }
 
 // AppInfo returns facts about this installation.
 func (a *API) AppInfo() AppInfo { return AppInfo{DataDir: a.dataDir, Version: Version} }
 
-// ListSessions returns one page of the timeline, newest first.
+// ListSessions returns one page of the timeline, newest first, with the
+// number of sessions matching in all.
 func (a *API) ListSessions(req ListRequest) (*SessionPage, error) {
-	limit := req.Limit
-	if limit <= 0 {
-		limit = DefaultPageSize
+	f, err := a.filter(req)
+	if err != nil {
+		return nil, err
 	}
-	q := store.ListSessions{Status: req.Status, Now: a.now().UnixMilli(), Limit: limit + 1}
+	var after *store.Cursor
 	if req.Cursor != "" {
 		c, err := decodeCursor(req.Cursor)
 		if err != nil {
 			return nil, err
 		}
-		q.After = &c
+		after = &c
 	}
-	rows, err := a.st.ListSessions(a.ctx, q)
+	limit := req.Limit
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	p, err := a.tl.List(a.ctx, f, a.now().UnixMilli(), limit, after)
 	if err != nil {
 		return nil, err
 	}
-	page := &SessionPage{Sessions: make([]SessionView, 0, len(rows))}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1]
-		next := encodeCursor(store.Cursor{StartedAt: last.StartedAt, ID: last.ID})
+	page := &SessionPage{Sessions: make([]SessionView, 0, len(p.Sessions)), Total: p.Total}
+	if p.Next != nil {
+		next := encodeCursor(*p.Next)
 		page.NextCursor = &next
 	}
-	for _, s := range rows {
+	for _, s := range p.Sessions {
 		page.Sessions = append(page.Sessions, a.sessionView(s))
 	}
+	if f.HasWords() {
+		if page.IndexPending, err = a.tl.Pending(a.ctx); err != nil {
+			return nil, err
+		}
+	}
 	return page, nil
+}
+
+// filter turns a request into a timeline filter; days are read in the
+// viewer's zone.
+func (a *API) filter(req ListRequest) (timeline.Filter, error) {
+	f := timeline.Filter{Status: req.Status, Q: req.Q, Summary: req.Summary, Name: req.Name, Email: req.Email, Text: req.Text,
+		Channels: req.Channels, Labels: req.Labels, Sentiment: req.Sentiment, Fields: req.Fields}
+	if req.From != "" {
+		d, err := time.ParseInLocation(time.DateOnly, req.From, a.loc)
+		if err != nil {
+			return f, fmt.Errorf("%w: from %q is not a day like 2024-03-14", timeline.ErrBadFilter, req.From)
+		}
+		f.From = d.UnixMilli()
+	}
+	if req.To != "" {
+		d, err := time.ParseInLocation(time.DateOnly, req.To, a.loc)
+		if err != nil {
+			return f, fmt.Errorf("%w: to %q is not a day like 2024-03-14", timeline.ErrBadFilter, req.To)
+		}
+		f.To = d.AddDate(0, 0, 1).UnixMilli() - 1 // the whole day, also on a DST change
+	}
+	return f, f.Validate()
 }
 
 // GetSession returns one session with its messages.

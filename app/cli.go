@@ -18,6 +18,7 @@ import (
 
 	"github.com/sessions-app/sessions/backend/importer"
 	"github.com/sessions-app/sessions/backend/store"
+	"github.com/sessions-app/sessions/backend/timeline"
 )
 
 const usage = `Sessions: review customer conversations, locally.
@@ -28,6 +29,7 @@ Usage:
   sessions [--data DIR] list [flags]         print the timeline, newest first
   sessions [--data DIR] show [--json] ID     print one session with its messages
   sessions [--data DIR] watch [flags] DIR    import what lands in DIR (and its subfolders) until stopped
+  sessions [--data DIR] reindex              rebuild the search index from the database
 
 Import and watch flags:
   --tz ZONE       zone the phone was in (WhatsApp times carry none); default: this machine's
@@ -37,7 +39,13 @@ Import and watch flags:
   --json          machine-readable report (import)
   --settle DUR    how long a file must stay unchanged before it is read (watch); default 2s
 
-List flags:
+List flags (all optional, combined with AND):
+  --q TEXT          search box: summaries, contact names and emails
+  --summary TEXT    summary contains        --text TEXT      a message contains
+  --name TEXT       contact name (partial)  --email TEXT     contact email contains
+  --from DATE       started on or after (YYYY-MM-DD, local)   --to DATE  started on or before
+  --channel LIST    whatsapp,instagram,facebook,webchat       --label LIST
+  --sentiment S     positive|neutral|negative                 --field KEY=VALUE (repeatable)
   --status all|active|completed   --limit N (default 50)   --cursor C   --json
 
 --data DIR defaults to $SESSIONS_DATA, else the user data dir + /sessions.
@@ -119,6 +127,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, assets f
 		run = runShow
 	case "watch":
 		run = runWatch
+	case "reindex":
+		run = runReindex
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -180,12 +190,63 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-func openStore(ctx context.Context, cfg Config) (*store.Store, error) {
+// backend is the store and the timeline over it, opened together.
+type backend struct {
+	st *store.Store
+	tl *timeline.Service
+}
+
+// open opens the database and the search index of the data dir.
+func open(ctx context.Context, cfg Config) (*backend, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, cfg.DataDir)
+	st, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	tl, err := timeline.Open(ctx, st, filepath.Join(cfg.DataDir, "index"))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &backend{st: st, tl: tl}, nil
 }
+
+func (b *backend) Close() error {
+	return errors.Join(b.tl.Close(), b.st.Close())
+}
+
+// api returns the API over the backend, showing times in this machine's zone.
+func (b *backend) api(ctx context.Context, cfg Config) *API {
+	a := NewAPI(b.st, b.tl, cfg.DataDir, time.Local, nil)
+	a.ctx = ctx
+	return a
+}
+
+// syncIndex brings the search index up to date, telling a terminal how far
+// it is when that takes a while.
+func (b *backend) syncIndex(ctx context.Context, stderr io.Writer) error {
+	last := time.Now()
+	err := b.tl.Sync(ctx, func(done, total int) {
+		if time.Since(last) > 500*time.Millisecond || done == total {
+			if total > syncBatchQuiet {
+				fmt.Fprintf(stderr, "\rindexing for search: %d/%d", done, total)
+				if done == total {
+					fmt.Fprintln(stderr)
+				}
+			}
+			last = time.Now()
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("update search index: %w", err)
+	}
+	return nil
+}
+
+// syncBatchQuiet is how many sessions the index catches up with silently.
+const syncBatchQuiet = 5000
 
 // ImportReport is the --json output of import.
 type ImportReport struct {
@@ -247,13 +308,18 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	b, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	res, err := importer.New(st, o).ImportPaths(ctx, paths)
+	defer b.Close()
+	res, err := importer.New(b.st, o).ImportPaths(ctx, paths)
 	if err != nil {
+		return err
+	}
+	// The import returns once search has caught up too, so a search right
+	// after it finds what it brought.
+	if err := b.syncIndex(ctx, stderr); err != nil {
 		return err
 	}
 	report := buildReport(res)
@@ -310,12 +376,24 @@ func printImportReport(w io.Writer, r ImportReport) {
 	fmt.Fprintln(w)
 }
 
-func runList(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer) error {
+func runList(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("list", &cfg)
 	var req ListRequest
 	fset.StringVar(&req.Status, "status", "all", "status")
 	fset.IntVar(&req.Limit, "limit", DefaultPageSize, "page size")
 	fset.StringVar(&req.Cursor, "cursor", "", "cursor")
+	fset.StringVar(&req.Q, "q", "", "search box")
+	fset.StringVar(&req.Summary, "summary", "", "summary contains")
+	fset.StringVar(&req.Name, "name", "", "contact name")
+	fset.StringVar(&req.Email, "email", "", "contact email")
+	fset.StringVar(&req.Text, "text", "", "message text contains")
+	fset.StringVar(&req.From, "from", "", "start date from")
+	fset.StringVar(&req.To, "to", "", "start date to")
+	fset.StringVar(&req.Sentiment, "sentiment", "", "sentiment")
+	var channels, labels, fields stringList
+	fset.Var(&channels, "channel", "channels")
+	fset.Var(&labels, "label", "labels")
+	fset.Var(&fields, "field", "KEY=VALUE")
 	asJSON := fset.Bool("json", false, "json")
 	pos, err := parseInterleaved(fset, args)
 	if err != nil {
@@ -323,6 +401,17 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 	}
 	if len(pos) > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", pos[0])}
+	}
+	req.Channels, req.Labels = splitList(channels), splitList(labels)
+	for _, kv := range fields {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return usageError{fmt.Errorf("--field %q: want KEY=VALUE", kv)}
+		}
+		if req.Fields == nil {
+			req.Fields = map[string]string{}
+		}
+		req.Fields[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	switch req.Status {
 	case "all", "active", "completed":
@@ -332,22 +421,30 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 	if req.Limit <= 0 {
 		return usageError{fmt.Errorf("--limit %d: must be positive", req.Limit)}
 	}
-	st, err := openStore(ctx, cfg)
+	b, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	api := NewAPI(st, cfg.DataDir, time.Local, nil)
-	api.ctx = ctx
-	page, err := api.ListSessions(req)
+	defer b.Close()
+	if err := b.syncIndex(ctx, stderr); err != nil {
+		return err
+	}
+	page, err := b.api(ctx, cfg).ListSessions(req)
+	if errors.Is(err, timeline.ErrBadFilter) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return writeJSON(stdout, page)
 	}
-	if len(page.Sessions) == 0 {
-		fmt.Fprintln(stdout, "No sessions. Import a WhatsApp export: sessions import \"WhatsApp Chat with Alice.zip\"")
+	if len(page.Sessions) == 0 && req.Cursor == "" {
+		if page.Total == 0 && !req.filtered() {
+			fmt.Fprintln(stdout, "No sessions yet. Import an export: sessions import \"WhatsApp Chat with Alice.zip\"")
+		} else {
+			fmt.Fprintln(stdout, "No sessions match.")
+		}
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
@@ -360,9 +457,41 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\n", s.ID, humanTime(s.StartedAt), s.Contact.Name, s.Channel, s.Status, dur, s.MessageCount)
 	}
 	tw.Flush()
+	fmt.Fprintf(stdout, "%s of %d", plural(len(page.Sessions), "session"), page.Total)
 	if page.NextCursor != nil {
-		fmt.Fprintf(stdout, "more: sessions list --cursor %s\n", *page.NextCursor)
+		fmt.Fprintf(stdout, "; more: add --cursor %s", *page.NextCursor)
 	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+func runReindex(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fset := newFlagSet("reindex", &cfg)
+	pos, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", pos[0])}
+	}
+	b, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	started := time.Now()
+	last := started
+	err = b.tl.Rebuild(ctx, func(done, total int) {
+		if time.Since(last) > 500*time.Millisecond || done == total {
+			fmt.Fprintf(stderr, "\rindexing: %d/%d", done, total)
+			last = time.Now()
+		}
+	})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Search index rebuilt in %s.\n", time.Since(started).Round(time.Millisecond))
 	return nil
 }
 
@@ -380,14 +509,12 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 	if err != nil || id <= 0 {
 		return usageError{fmt.Errorf("session ID %q is not a number", pos[0])}
 	}
-	st, err := openStore(ctx, cfg)
+	b, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	api := NewAPI(st, cfg.DataDir, time.Local, nil)
-	api.ctx = ctx
-	d, err := api.GetSession(id)
+	defer b.Close()
+	d, err := b.api(ctx, cfg).GetSession(id)
 	if err != nil {
 		return err
 	}
@@ -427,6 +554,19 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 		fmt.Fprintf(stdout, "%s  %s (%s): %s\n", humanTime(m.At), who, m.Role, strings.ReplaceAll(body, "\n", "\n    "))
 	}
 	return nil
+}
+
+// splitList reads repeatable flags that may also hold comma lists.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
 }
 
 func plural(n int, noun string) string {

@@ -8,10 +8,10 @@ import (
 
 // runDesktop opens the store and the desktop window over it.
 func runDesktop(ctx context.Context, cfg Config, assets fs.FS) error {
-	st, err := openStore(ctx, cfg)
+	b, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	return RunDesktop(ctx, NewAPI(st, cfg.DataDir, time.Local, nil), assets)
+	defer b.Close()
+	return RunDesktop(ctx, NewAPI(b.st, b.tl, cfg.DataDir, time.Local, nil), assets)
 }

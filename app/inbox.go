@@ -266,15 +266,18 @@ func runWatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err := wcfg.Validate(); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	b, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	imp := importer.New(st, o)
+	defer b.Close()
+	imp := importer.New(b.st, o)
 	inbox := imp.Inbox(func(r importer.FileReport) {
 		if r.Err != nil {
 			fmt.Fprintf(stderr, "sessions: %v\n", r.Err)
+		}
+		if err := b.syncIndex(ctx, stderr); err != nil {
+			fmt.Fprintf(stderr, "sessions: %v\n", err)
 		}
 		printImportReport(stdout, buildReport(importer.Result{Files: []importer.FileReport{r}}))
 	})

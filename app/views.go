@@ -40,6 +40,11 @@ type SessionView struct {
 type SessionPage struct {
 	Sessions   []SessionView `json:"sessions"`
 	NextCursor *string       `json:"next_cursor"`
+	// Total is the number of sessions matching the request in all.
+	Total int `json:"total"`
+	// IndexPending is the number of sessions the search index has not
+	// caught up with yet: word searches may miss them until it is 0.
+	IndexPending int `json:"index_pending"`
 }
 
 // MessageView is one message of a session.
@@ -58,12 +63,39 @@ type SessionDetail struct {
 	Messages []MessageView `json:"messages"`
 }
 
-// ListRequest selects a page of the timeline.
+// ListRequest selects a page of the timeline. Every filter is optional and
+// they combine with AND.
 type ListRequest struct {
 	// Status is "all" (or empty), "active" or "completed".
 	Status string `json:"status"`
+	// Q is the search box: it matches summaries, contact names and emails.
+	Q string `json:"q"`
+	// Summary, Name, Email and Text match words in the summary, the
+	// contact's name (partial words, small typos), the contact's email and
+	// the messages of the session.
+	Summary string `json:"summary"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Text    string `json:"text"`
+	// From and To are days (YYYY-MM-DD) in the viewer's zone, inclusive,
+	// bounding the session's start.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Channels and Labels keep sessions with any of them.
+	Channels []string `json:"channels"`
+	Labels   []string `json:"labels"`
+	// Sentiment is positive, neutral or negative.
+	Sentiment string `json:"sentiment"`
+	// Fields keeps sessions whose custom field KEY has VALUE, for each pair.
+	Fields map[string]string `json:"fields"`
 	// Limit is the page size; 0 means 50.
 	Limit int `json:"limit"`
 	// Cursor is the next_cursor of the previous page, or empty for the first.
 	Cursor string `json:"cursor"`
+}
+
+// filtered reports whether the request narrows the timeline at all.
+func (r ListRequest) filtered() bool {
+	return (r.Status != "" && r.Status != "all") || r.Q != "" || r.Summary != "" || r.Name != "" || r.Email != "" ||
+		r.Text != "" || r.From != "" || r.To != "" || len(r.Channels) > 0 || len(r.Labels) > 0 || r.Sentiment != "" || len(r.Fields) > 0
 }

@@ -1,0 +1,260 @@
+// Package timeline answers the questions of the timeline — which sessions
+// match these filters and words, newest first, a page at a time, how many
+// — and keeps the search index in step with the database. Filters without
+// words are answered by SQLite alone (keyset pages over an index per
+// filter); words go to the search index, which hands back ordered ids.
+package timeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/sessions-app/sessions/backend/search"
+	"github.com/sessions-app/sessions/backend/store"
+)
+
+// Filter is what the user asks for. Every field is optional; they combine
+// with AND.
+type Filter struct {
+	Status    string            // all | active | completed
+	Q         string            // search box: summaries, contact names and emails
+	Summary   string            // summary contains
+	Name      string            // contact name (partial words, small typos)
+	Email     string            // contact email contains
+	Text      string            // message text contains
+	Channels  []string          // any of
+	Labels    []string          // any of
+	Sentiment string            // positive | neutral | negative
+	Fields    map[string]string // custom field key = value, all of
+	From, To  int64             // start between, UTC ms inclusive; 0 leaves a side open
+}
+
+// HasWords reports whether the filter needs the search index.
+func (f Filter) HasWords() bool {
+	return strings.TrimSpace(f.Q+f.Summary+f.Name+f.Email+f.Text) != ""
+}
+
+// Page is one page of the timeline.
+type Page struct {
+	Sessions []store.Session
+	Next     *store.Cursor // nil at the end
+	Total    int           // sessions matching the filter in all
+}
+
+// Service is the timeline over a store and its search index.
+type Service struct {
+	st *store.Store
+	ix *search.Index
+	// syncMu makes index updates one at a time: the outbox is read,
+	// applied and acknowledged as a unit.
+	syncMu sync.Mutex
+}
+
+// Open opens the index in dir and brings it up to date with the store:
+// rebuilt when new or of an older mapping, otherwise the changes a crash
+// left in the outbox are applied.
+func Open(ctx context.Context, st *store.Store, dir string) (*Service, error) {
+	ix, err := search.Open(ctx, dir, search.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open search index %s: %w", dir, err)
+	}
+	s := &Service{st: st, ix: ix}
+	if ix.NeedsRebuild() {
+		if err := st.RequeueAll(ctx); err != nil {
+			ix.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Close closes the index.
+func (s *Service) Close() error { return s.ix.Close() }
+
+// Pending is the number of sessions the index has not caught up with.
+func (s *Service) Pending(ctx context.Context) (int, error) { return s.st.OutboxLen(ctx) }
+
+// syncBatch is how many sessions go to the index per round: big enough
+// for the index's parallel shard writers, small enough to show progress.
+const syncBatch = 2000
+
+// Sync applies the outbox to the index until it is empty. progress, when
+// not nil, hears how many sessions are done and how many were waiting.
+func (s *Service) Sync(ctx context.Context, progress func(done, total int)) error {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	total, err := s.st.OutboxLen(ctx)
+	if err != nil {
+		return err
+	}
+	if total == 0 {
+		if s.ix.NeedsRebuild() {
+			return s.ix.MarkRebuilt(ctx)
+		}
+		return nil
+	}
+	done := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		entries, err := s.st.Outbox(ctx, syncBatch)
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 {
+			if s.ix.NeedsRebuild() {
+				// Every session is in: the rebuild asked for at open is done.
+				return s.ix.MarkRebuilt(ctx)
+			}
+			return nil
+		}
+		ids := make([]int64, len(entries))
+		for i, e := range entries {
+			ids[i] = e.SessionID
+		}
+		docs, err := s.st.SearchDocs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		byID := make(map[int64]*store.SearchDoc, len(docs))
+		for i := range docs {
+			byID[docs[i].ID] = &docs[i]
+		}
+		changes := make([]search.Change, 0, len(entries))
+		indexed := make(map[int64]int64, len(docs))
+		for _, e := range entries {
+			d, ok := byID[e.SessionID]
+			if !ok {
+				// Deleted (or merged away): drop it where the index has it.
+				if e.IndexedStart != 0 {
+					changes = append(changes, search.Change{Delete: true, Doc: search.Doc{ID: e.SessionID, Start: e.IndexedStart}, PrevStart: e.IndexedStart})
+				}
+				continue
+			}
+			changes = append(changes, search.Change{Doc: docOf(d), PrevStart: e.IndexedStart})
+			indexed[d.ID] = d.StartedAt
+		}
+		if err := s.ix.Apply(ctx, changes); err != nil {
+			return fmt.Errorf("update search index: %w", err)
+		}
+		if err := s.st.AckOutbox(ctx, entries, indexed); err != nil {
+			return err
+		}
+		done += len(entries)
+		if progress != nil {
+			progress(min(done, total), max(total, done))
+		}
+	}
+}
+
+// Rebuild empties the index and indexes every session again.
+func (s *Service) Rebuild(ctx context.Context, progress func(done, total int)) error {
+	s.syncMu.Lock()
+	err := s.ix.Reset(ctx)
+	if err == nil {
+		err = s.st.RequeueAll(ctx)
+	}
+	s.syncMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	return s.Sync(ctx, progress)
+}
+
+func docOf(d *store.SearchDoc) search.Doc {
+	return search.Doc{
+		ID:           d.ID,
+		Start:        d.StartedAt,
+		End:          d.LastMessageAt,
+		ActiveUntil:  d.LastMessageAt + d.GapMS,
+		Channel:      d.Channel,
+		Sentiment:    d.Sentiment,
+		ContactName:  d.ContactName,
+		ContactEmail: d.ContactEmail,
+		Summary:      d.Summary,
+		Text:         d.Text,
+		Labels:       d.Labels,
+		Fields:       d.Fields,
+	}
+}
+
+// ErrBadFilter is returned for a filter value that is not allowed.
+var ErrBadFilter = errors.New("invalid filter")
+
+// Validate checks the values of f that have a fixed set.
+func (f Filter) Validate() error {
+	switch f.Status {
+	case "", store.StatusAll, store.StatusActive, store.StatusCompleted:
+	default:
+		return fmt.Errorf("%w: status %q (want all, active or completed)", ErrBadFilter, f.Status)
+	}
+	for _, c := range f.Channels {
+		switch c {
+		case "whatsapp", "instagram", "facebook", "webchat":
+		default:
+			return fmt.Errorf("%w: channel %q (want whatsapp, instagram, facebook or webchat)", ErrBadFilter, c)
+		}
+	}
+	switch f.Sentiment {
+	case "", "positive", "neutral", "negative":
+	default:
+		return fmt.Errorf("%w: sentiment %q (want positive, neutral or negative)", ErrBadFilter, f.Sentiment)
+	}
+	if f.From != 0 && f.To != 0 && f.From > f.To {
+		return fmt.Errorf("%w: the start date is after the end date", ErrBadFilter)
+	}
+	return nil
+}
+
+// List returns one page of the sessions matching f at the clock now (UTC
+// ms), newest first, after the cursor.
+func (s *Service) List(ctx context.Context, f Filter, now int64, limit int, after *store.Cursor) (Page, error) {
+	if err := f.Validate(); err != nil {
+		return Page{}, err
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	if !f.HasWords() {
+		q := store.ListSessions{Status: f.Status, Now: now, Channels: f.Channels, Labels: f.Labels, Sentiment: f.Sentiment,
+			Fields: f.Fields, From: f.From, To: f.To, Limit: limit + 1, After: after}
+		rows, err := s.st.ListSessions(ctx, q)
+		if err != nil {
+			return Page{}, err
+		}
+		total, err := s.st.CountSessions(ctx, q)
+		if err != nil {
+			return Page{}, err
+		}
+		p := Page{Sessions: rows, Total: total}
+		if len(rows) > limit {
+			p.Sessions = rows[:limit]
+			last := p.Sessions[limit-1]
+			p.Next = &store.Cursor{StartedAt: last.StartedAt, ID: last.ID}
+		}
+		return p, nil
+	}
+	q := search.Query{Q: f.Q, Summary: f.Summary, Name: f.Name, Email: f.Email, Text: f.Text, Channels: f.Channels,
+		Labels: f.Labels, Sentiment: f.Sentiment, Fields: f.Fields, From: f.From, To: f.To, Status: f.Status, Now: now,
+		Limit: limit, Count: true}
+	if after != nil {
+		q.After = &search.Cursor{Start: after.StartedAt, ID: after.ID}
+	}
+	res, err := s.ix.Search(ctx, q)
+	if err != nil {
+		return Page{}, fmt.Errorf("search: %w", err)
+	}
+	rows, err := s.st.SessionsByIDs(ctx, res.IDs)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Sessions: rows, Total: res.Total}
+	if res.Next != nil {
+		p.Next = &store.Cursor{StartedAt: res.Next.Start, ID: res.Next.ID}
+	}
+	return p, nil
+}
