@@ -42,6 +42,10 @@ type API struct {
 	shell    Shell      // nil outside the desktop window
 	importMu sync.Mutex // one import at a time, from the UI or the watcher
 	inbox    inbox
+	// syncing is true while catchUpIndex runs; syncAgain asks it for one
+	// more round when changes landed meanwhile.
+	syncMu             sync.Mutex
+	syncing, syncAgain bool
 }
 
 // NewAPI returns the API over a store and its timeline. Times are shown

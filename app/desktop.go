@@ -46,6 +46,7 @@ func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
 			runtime.OnFileDrop(wctx, func(_, _ int, paths []string) {
 				go api.importDropped(paths)
 			})
+			api.catchUpIndex()
 			if err := api.resumeWatching(); err != nil {
 				runtime.LogErrorf(wctx, "watched folder: %v", err)
 			}

@@ -25,7 +25,17 @@ const (
 	EventImportReport = "import:report"
 	// EventImportBusy carries true when an import starts and false when it ends.
 	EventImportBusy = "import:busy"
+	// EventIndexProgress carries IndexProgress while search catches up
+	// with the database, and once more with Done when it has.
+	EventIndexProgress = "index:progress"
 )
+
+// IndexProgress says how far the search index is behind.
+type IndexProgress struct {
+	Indexed int  `json:"indexed"`
+	Total   int  `json:"total"`
+	Done    bool `json:"done"`
+}
 
 // Shell is what the API needs from the window it runs in: events to the
 // UI and the system's file dialogs. The desktop binds Wails' runtime here;
@@ -62,7 +72,49 @@ func (a *API) importPaths(ctx context.Context, paths []string) (*ImportReport, e
 		return nil, err
 	}
 	rep := buildReport(res)
+	a.catchUpIndex()
 	return &rep, nil
+}
+
+// catchUpIndex brings the search index up to date in the background,
+// telling the UI how far it is; a call while one runs is folded into it.
+func (a *API) catchUpIndex() {
+	a.syncMu.Lock()
+	if a.syncing {
+		a.syncAgain = true
+		a.syncMu.Unlock()
+		return
+	}
+	a.syncing = true
+	a.syncMu.Unlock()
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				slog.Error("search index update panicked", "panic", p)
+			}
+		}()
+		for {
+			last := time.Time{}
+			err := a.tl.Sync(a.ctx, func(done, total int) {
+				if time.Since(last) >= 100*time.Millisecond { // at most ~10 events a second
+					a.emit(EventIndexProgress, IndexProgress{Indexed: done, Total: total})
+					last = time.Now()
+				}
+			})
+			if err != nil && a.ctx.Err() == nil {
+				slog.Error("search index update failed", "err", err)
+			}
+			a.syncMu.Lock()
+			if !a.syncAgain || a.ctx.Err() != nil {
+				a.syncing = false
+				a.syncMu.Unlock()
+				a.emit(EventIndexProgress, IndexProgress{Done: true})
+				return
+			}
+			a.syncAgain = false
+			a.syncMu.Unlock()
+		}
+	}()
 }
 
 // ImportFiles imports the given files, zips or folders (dropped on the
