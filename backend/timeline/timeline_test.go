@@ -1,0 +1,330 @@
+package timeline
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sessions-app/sessions/backend/store"
+)
+
+const day = int64(24 * time.Hour / time.Millisecond)
+
+// base is 1 March 2024, 10:00 UTC; the fixture sessions start days after.
+var base = time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC).UnixMilli()
+
+type seedSession struct {
+	contact, email, channel string
+	startDay                int
+	summary, sentiment      string
+	labels                  []string
+	fields                  map[string]string
+}
+
+// library is the test library: names with accents and case, emails,
+// summaries, labels and fields spread over channels and days.
+var library = []seedSession{
+	{"Jane Doe", "jane@acme.com", "whatsapp", 0, "Asked about a refund for the blue teapot", "negative", []string{"Refund"}, map[string]string{"order": "A-17"}},
+	{"José Müller", "jose@beispiel.de", "instagram", 1, "Wants the café set delivered to Berlin", "positive", []string{"delivery"}, nil},
+	{"Jonathan Price", "jp@example.org", "facebook", 2, "Complained that the lid was chipped", "negative", []string{"Refund", "quality"}, map[string]string{"order": "B-2"}},
+	{"Bob Stone", "bob@acme.com", "webchat", 3, "Asked whether we ship to Spain", "neutral", nil, nil},
+	{"Ana Ruiz", "", "whatsapp", 4, "Thanked the team for the fast delivery", "positive", []string{"delivery"}, map[string]string{"order": "A-17"}},
+	{"Jan Kowalski", "jan@poczta.pl", "webchat", 5, "Asked for a discount code", "neutral", nil, nil},
+	{"Zoë Stone", "zoe@acme.com", "instagram", 40, "Ordered a gift wrap for the teapot", "positive", []string{"gift"}, nil},
+}
+
+type fixture struct {
+	st  *store.Store
+	tl  *Service
+	ids []int64 // in library order
+	dir string
+}
+
+func open(t *testing.T) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := Open(context.Background(), st, filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{st: st, tl: tl, dir: dir}
+	t.Cleanup(func() { f.tl.Close(); st.Close() })
+	for i, s := range library {
+		f.ids = append(f.ids, f.add(t, i, s))
+	}
+	if err := tl.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// add stores one session with its contact, summary, labels and fields.
+func (f *fixture) add(t *testing.T, n int, s seedSession) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	err := f.st.Update(ctx, func(tx *store.Tx) error {
+		key := s.contact + string(rune('a'+n))
+		cid, err := tx.CreateContact(ctx, store.Contact{Name: s.contact, Email: s.email}, s.channel, key, 1)
+		if err != nil {
+			return err
+		}
+		conv, err := tx.CreateConversation(ctx, store.Conversation{Channel: s.channel, ExternalKey: key, ContactID: cid, Title: s.contact}, 1)
+		if err != nil {
+			return err
+		}
+		start := base + int64(s.startDay)*day
+		ins, err := tx.MessageInserter(ctx, conv, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := ins.Insert(store.Message{At: start, Author: s.contact, Role: "customer", Kind: "text", Body: "hello, about my order " + s.summary, Hash: 1}); err != nil {
+			return err
+		}
+		if err := ins.Close(); err != nil {
+			return err
+		}
+		id, err = tx.InsertSession(ctx, conv, cid, s.channel, store.SessionSpan{StartedAt: start, LastMessageAt: start + 600_000, GapMS: day, MessageCount: 1}, 1)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetSummary(ctx, id, store.Summary{Text: s.summary, Source: "builtin", Sentiment: s.sentiment}); err != nil {
+			return err
+		}
+		for _, l := range s.labels {
+			if err := tx.LabelSession(ctx, id, l, 1); err != nil {
+				return err
+			}
+		}
+		for k, v := range s.fields {
+			if err := tx.SetFieldValue(ctx, id, k, v, 1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// now is long after every session: all are completed.
+var now = base + 400*day
+
+func (f *fixture) list(t *testing.T, flt Filter) []int64 {
+	t.Helper()
+	var ids []int64
+	var after *store.Cursor
+	for page := 0; page < 50; page++ {
+		p, err := f.tl.List(context.Background(), flt, now, 2, after)
+		if err != nil {
+			t.Fatalf("List(%+v): %v", flt, err)
+		}
+		for _, s := range p.Sessions {
+			ids = append(ids, s.ID)
+		}
+		if page == 0 && p.Total != 0 && p.Next == nil && len(p.Sessions) != p.Total {
+			t.Fatalf("Total = %d but one page holds %d", p.Total, len(p.Sessions))
+		}
+		if p.Next == nil {
+			return ids
+		}
+		after = p.Next
+	}
+	t.Fatal("paging never ended")
+	return nil
+}
+
+// want maps library positions to ids, newest first (library is in start order).
+func (f *fixture) want(positions ...int) []int64 {
+	var ids []int64
+	for i := len(positions) - 1; i >= 0; i-- {
+		ids = append(ids, f.ids[positions[i]])
+	}
+	return ids
+}
+
+func TestFilters(t *testing.T) {
+	f := open(t)
+	day := func(n int) int64 { return base - 10*3_600_000 + int64(n)*24*3_600_000 } // midnight UTC of day n
+	tests := []struct {
+		name   string
+		filter Filter
+		want   []int
+	}{
+		{"everything", Filter{}, []int{0, 1, 2, 3, 4, 5, 6}},
+		{"search box: a name", Filter{Q: "jane"}, []int{0}},
+		{"search box: an email", Filter{Q: "acme.com"}, []int{0, 3, 6}},
+		{"search box: summary words", Filter{Q: "teapot"}, []int{0, 6}},
+		{"search box: accents and case", Filter{Q: "MULLER"}, []int{1}},
+		{"search box: accented query", Filter{Q: "zoë"}, []int{6}},
+		{"search box ignores message text", Filter{Q: "hello"}, nil},
+		{"partial name", Filter{Name: "jan"}, []int{0, 5}},
+		{"name typo", Filter{Name: "Jonathon"}, []int{2}},
+		{"email", Filter{Email: "acme"}, []int{0, 3, 6}},
+		{"summary contains", Filter{Summary: "delivery"}, []int{4}},
+		{"message text contains", Filter{Text: "discount"}, []int{5}},
+		{"one channel", Filter{Channels: []string{"webchat"}}, []int{3, 5}},
+		{"two channels", Filter{Channels: []string{"webchat", "facebook"}}, []int{2, 3, 5}},
+		{"label, any case", Filter{Labels: []string{"refund"}}, []int{0, 2}},
+		{"labels, any of", Filter{Labels: []string{"gift", "quality"}}, []int{2, 6}},
+		{"sentiment", Filter{Sentiment: "positive"}, []int{1, 4, 6}},
+		{"custom field", Filter{Fields: map[string]string{"order": "a-17"}}, []int{0, 4}},
+		{"from day 2", Filter{From: day(2)}, []int{2, 3, 4, 5, 6}},
+		{"to day 2 inclusive", Filter{To: day(3) - 1}, []int{0, 1, 2}},
+		{"between", Filter{From: day(1), To: day(4) - 1}, []int{1, 2, 3}},
+		{"layered without words", Filter{Labels: []string{"Refund"}, Sentiment: "negative", Channels: []string{"facebook"}}, []int{2}},
+		{"layered with words", Filter{Q: "acme", Channels: []string{"webchat", "instagram"}, From: day(3)}, []int{3, 6}},
+		{"layered words and field", Filter{Summary: "refund teapot", Fields: map[string]string{"order": "A-17"}}, []int{0}},
+		{"completed", Filter{Status: "completed"}, []int{0, 1, 2, 3, 4, 5, 6}},
+		{"active", Filter{Status: "active"}, nil},
+		{"active with words", Filter{Status: "active", Q: "jane"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := f.list(t, tt.filter)
+			want := f.want(tt.want...)
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestBadFilters(t *testing.T) {
+	f := open(t)
+	for _, flt := range []Filter{{Status: "sleeping"}, {Channels: []string{"telegram"}}, {Sentiment: "angry"}, {From: 10, To: 5}} {
+		if _, err := f.tl.List(context.Background(), flt, now, 10, nil); err == nil {
+			t.Errorf("List(%+v) accepted", flt)
+		}
+	}
+}
+
+func TestStatusFollowsTheClock(t *testing.T) {
+	f := open(t)
+	last := base + 40*day + 600_000 // Zoë's last message; gap is a day
+	for _, tc := range []struct {
+		at     int64
+		active bool
+	}{{last + 3_600_000, true}, {last + day + 1, false}} {
+		for _, words := range []string{"", "zoe"} {
+			p, err := f.tl.List(context.Background(), Filter{Status: "active", Q: words}, tc.at, 10, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := len(p.Sessions) == 1 && p.Sessions[0].ID == f.ids[6]
+			if got != tc.active {
+				t.Errorf("at +%dh (words %q): active = %v, want %v", (tc.at-last)/3_600_000, words, got, tc.active)
+			}
+		}
+	}
+}
+
+func TestPagingWithAnImportBetweenPages(t *testing.T) {
+	// The same walk through SQLite (no words) and through the index (a word
+	// every session's messages hold).
+	for _, flt := range []Filter{{}, {Text: "order"}} {
+		f := open(t)
+		first, err := f.tl.List(context.Background(), flt, now, 3, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// New sessions land, older and newer than the page boundary.
+		f.add(t, 20, seedSession{"Late Old", "", "whatsapp", 1, "an old one", "", nil, nil})
+		f.add(t, 21, seedSession{"Late New", "", "whatsapp", 90, "a new one", "", nil, nil})
+		if err := f.tl.Sync(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[int64]int{}
+		for _, s := range first.Sessions {
+			seen[s.ID]++
+		}
+		after := first.Next
+		for after != nil {
+			p, err := f.tl.List(context.Background(), flt, now, 3, after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range p.Sessions {
+				seen[s.ID]++
+			}
+			after = p.Next
+		}
+		for _, id := range f.ids {
+			if seen[id] != 1 {
+				t.Errorf("filter %+v: session %d seen %d times", flt, id, seen[id])
+			}
+		}
+	}
+}
+
+func TestCrashBeforeIndexUpdateIsRepaired(t *testing.T) {
+	f := open(t)
+	ctx := context.Background()
+	// A change commits, and the process dies before the index hears of it.
+	err := f.st.Update(ctx, func(tx *store.Tx) error {
+		return tx.SetSummary(ctx, f.ids[3], store.Summary{Text: "Asked about shipping to Portugal", Sentiment: "neutral"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.add(t, 30, seedSession{"Pedro Alves", "pedro@acme.com", "webchat", 7, "Asked about shipping to Portugal", "", nil, nil})
+	f.tl.Close()
+	tl, err := Open(ctx, f.st, filepath.Join(f.dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tl = tl
+	if n, _ := tl.Pending(ctx); n != 2 {
+		t.Fatalf("pending after the crash = %d, want 2", n)
+	}
+	if err := tl.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := f.list(t, Filter{Q: "portugal"})
+	if len(got) != 2 || got[1] != f.ids[3] {
+		t.Fatalf("after repair: %v", got)
+	}
+	if got := f.list(t, Filter{Q: "spain"}); len(got) != 0 {
+		t.Fatalf("the old summary is still found: %v", got)
+	}
+}
+
+func TestReindexGivesTheSameAnswers(t *testing.T) {
+	f := open(t)
+	queries := []Filter{{Q: "acme"}, {Name: "jan"}, {Labels: []string{"refund"}, Q: "teapot"}, {Text: "order", Channels: []string{"instagram"}}}
+	var before [][]int64
+	for _, q := range queries {
+		before = append(before, f.list(t, q))
+	}
+	if err := f.tl.Rebuild(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, q := range queries {
+		if got := f.list(t, q); !slices.Equal(got, before[i]) {
+			t.Errorf("%+v after reindex: %v, before %v", q, got, before[i])
+		}
+	}
+}
+
+func TestDeletedAndMergedSessionsLeaveTheIndex(t *testing.T) {
+	f := open(t)
+	ctx := context.Background()
+	err := f.st.Update(ctx, func(tx *store.Tx) error { return tx.MergeSession(ctx, f.ids[3], f.ids[5]) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.tl.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.list(t, Filter{Q: "discount"}); len(got) != 0 {
+		t.Fatalf("a merged-away session is still found: %v", got)
+	}
+}
