@@ -64,7 +64,7 @@ gotest:
 	$(GO) test -race -count=1 ./...
 
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./backend/whatsapp
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s ./backend/whatsapp
 
 frontend-test: deps
 	cd frontend && npm test
