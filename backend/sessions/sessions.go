@@ -33,6 +33,9 @@ type Span struct {
 	// bot message: the moment the AI passed the customer to a person.
 	HandoffAgent string
 	HandoffAt    int64
+	// HandoffWaitMS is how long the customer waited for the human: from the
+	// bot's last message before the handoff to the human's first.
+	HandoffWaitMS int64
 }
 
 // Split cuts points (sorted by At, then ID) into sessions wherever two
@@ -50,9 +53,10 @@ func Split(points []Point, gap time.Duration) []Span {
 // messages can be split while it streams from the parser or the database,
 // in memory that grows with its sessions, not its messages.
 type Splitter struct {
-	gapMS   int64
-	spans   []Span
-	botSeen bool
+	gapMS     int64
+	spans     []Span
+	botSeen   bool
+	lastBotAt int64
 }
 
 // NewSplitter returns a splitter for the session gap.
@@ -77,12 +81,14 @@ func (s *Splitter) Add(p Point) {
 	switch p.Role {
 	case chat.RoleBot:
 		s.botSeen = true
+		s.lastBotAt = p.At
 		if cur.Bot == "" {
 			cur.Bot = p.Author
 		}
 	case chat.RoleAgent:
 		if s.botSeen && cur.HandoffAgent == "" {
 			cur.HandoffAgent, cur.HandoffAt = p.Author, p.At
+			cur.HandoffWaitMS = p.At - s.lastBotAt
 		}
 	}
 }

@@ -231,6 +231,36 @@ CREATE INDEX sessions_sentiment_timeline ON sessions(sentiment, started_at DESC,
 CREATE INDEX sessions_contact_timeline ON sessions(contact_id, started_at DESC, id DESC);
 CREATE INDEX session_field_values_value ON session_field_values(field_id, value COLLATE NOCASE);
 `,
+
+	// 3: summaries as resumable background work. summary_jobs is the
+	// queue: triggers add a session when it is created or its messages
+	// change, in the same transaction, so a crash loses no job; the runner
+	// removes a job once the summary (or the reason it failed) is stored.
+	// Plus the facts of the AI-handoff audit.
+	`
+CREATE TABLE summary_jobs (
+	session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+	queued_at  INTEGER NOT NULL,
+	force      INTEGER NOT NULL DEFAULT 0  -- summarize even if the content did not change
+);
+ALTER TABLE sessions ADD COLUMN summary_score REAL;
+ALTER TABLE sessions ADD COLUMN summary_topics TEXT;    -- JSON array
+ALTER TABLE sessions ADD COLUMN summary_resolved INTEGER;
+ALTER TABLE sessions ADD COLUMN summary_digest TEXT;    -- the model's digest
+ALTER TABLE sessions ADD COLUMN summary_prompt TEXT;    -- the prompt version
+ALTER TABLE sessions ADD COLUMN summarized_at INTEGER;
+ALTER TABLE sessions ADD COLUMN summary_error TEXT;     -- why the last attempt failed
+ALTER TABLE sessions ADD COLUMN handoff_wait_ms INTEGER;
+
+CREATE TRIGGER summary_sessions_insert AFTER INSERT ON sessions BEGIN
+	INSERT INTO summary_jobs(session_id, queued_at) VALUES (NEW.id, NEW.updated_at) ON CONFLICT(session_id) DO NOTHING;
+END;
+CREATE TRIGGER summary_sessions_update AFTER UPDATE OF started_at, last_message_at, message_count ON sessions BEGIN
+	INSERT INTO summary_jobs(session_id, queued_at) VALUES (NEW.id, NEW.updated_at) ON CONFLICT(session_id) DO NOTHING;
+END;
+-- Sessions imported before this migration get their summaries too.
+INSERT INTO summary_jobs(session_id, queued_at) SELECT id, updated_at FROM sessions WHERE summary IS NULL;
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

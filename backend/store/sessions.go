@@ -28,6 +28,9 @@ type Session struct {
 	Bot            string
 	HandoffAgent   string
 	HandoffAt      int64
+	HandoffWaitMS  int64
+	SummaryScore   float64
+	SummaryError   string
 	Labels         []string
 	Fields         map[string]string
 }
@@ -45,6 +48,7 @@ type SessionSpan struct {
 	Bot           string
 	HandoffAgent  string
 	HandoffAt     int64
+	HandoffWaitMS int64
 }
 
 // SessionBounds is the extent of a stored session.
@@ -77,10 +81,10 @@ func (tx *Tx) ConversationSessions(ctx context.Context, conversationID int64) ([
 func (tx *Tx) InsertSession(ctx context.Context, conversationID, contactID int64, channel string, sp SessionSpan, now int64) (int64, error) {
 	res, err := tx.tx.ExecContext(ctx, `
 		INSERT INTO sessions(conversation_id, contact_id, channel, started_at, last_message_at, gap_ms, message_count,
-			bot, handoff_agent, handoff_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			bot, handoff_agent, handoff_at, handoff_wait_ms, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		conversationID, nullInt(contactID), channel, sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount,
-		nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), now, now)
+		nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), handoffWait(sp), now, now)
 	if err != nil {
 		return 0, fmt.Errorf("insert session of conversation %d: %w", conversationID, err)
 	}
@@ -93,15 +97,24 @@ func (tx *Tx) InsertSession(ctx context.Context, conversationID, contactID int64
 func (tx *Tx) UpdateSession(ctx context.Context, id int64, sp SessionSpan, now int64) error {
 	_, err := tx.tx.ExecContext(ctx, `
 		UPDATE sessions SET started_at = ?, last_message_at = ?, gap_ms = ?, message_count = ?,
-			bot = ?, handoff_agent = ?, handoff_at = ?, updated_at = ?
+			bot = ?, handoff_agent = ?, handoff_at = ?, handoff_wait_ms = ?, updated_at = ?
 		WHERE id = ? AND (started_at, last_message_at, gap_ms, message_count, COALESCE(bot, ''), COALESCE(handoff_agent, ''), COALESCE(handoff_at, 0))
 			IS NOT (?, ?, ?, ?, ?, ?, ?)`,
-		sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), now,
+		sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), handoffWait(sp), now,
 		id, sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, sp.Bot, sp.HandoffAgent, sp.HandoffAt)
 	if err != nil {
 		return fmt.Errorf("update session %d: %w", id, err)
 	}
 	return nil
+}
+
+// handoffWait is NULL for sessions without a handoff: zero would read as
+// "answered at once".
+func handoffWait(sp SessionSpan) any {
+	if sp.HandoffAgent == "" {
+		return nil
+	}
+	return sp.HandoffWaitMS
 }
 
 // MergeSession folds session from into session into: labels and field values
@@ -225,14 +238,15 @@ const sessionColumns = `
 	s.id, s.conversation_id, COALESCE(s.contact_id, 0), COALESCE(c.name, ''), COALESCE(c.email, ''), s.channel,
 	s.started_at, s.last_message_at, s.gap_ms, s.message_count,
 	COALESCE(s.summary, ''), COALESCE(s.summary_source, ''), COALESCE(s.summary_model, ''), COALESCE(s.sentiment, ''),
-	COALESCE(s.bot, ''), COALESCE(s.handoff_agent, ''), COALESCE(s.handoff_at, 0)`
+	COALESCE(s.bot, ''), COALESCE(s.handoff_agent, ''), COALESCE(s.handoff_at, 0), COALESCE(s.handoff_wait_ms, 0),
+	COALESCE(s.summary_score, 0), COALESCE(s.summary_error, '')`
 
 func scanSession(sc interface{ Scan(...any) error }) (Session, error) {
 	var s Session
 	err := sc.Scan(&s.ID, &s.ConversationID, &s.ContactID, &s.ContactName, &s.ContactEmail, &s.Channel,
 		&s.StartedAt, &s.LastMessageAt, &s.GapMS, &s.MessageCount,
 		&s.Summary, &s.SummarySource, &s.SummaryModel, &s.Sentiment,
-		&s.Bot, &s.HandoffAgent, &s.HandoffAt)
+		&s.Bot, &s.HandoffAgent, &s.HandoffAt, &s.HandoffWaitMS, &s.SummaryScore, &s.SummaryError)
 	return s, err
 }
 
