@@ -63,7 +63,7 @@ func TestSplit(t *testing.T) {
 			name:   "bot then human is a handoff",
 			points: []Point{pt(1, 0, c, "Ann"), pt(2, 0.1, b, "Botty"), pt(3, 0.2, c, "Ann"), pt(4, 0.5, a, "Bo"), pt(5, 0.6, a, "Cy")},
 			gap:    DefaultGap,
-			want:   []Span{{StartedAt: 0, LastMessageAt: int64(0.6 * float64(h)), MessageCount: 5, Bot: "Botty", HandoffAgent: "Bo", HandoffAt: h / 2, HandoffWaitMS: h / 2 - h/10}},
+			want:   []Span{{StartedAt: 0, LastMessageAt: int64(0.6 * float64(h)), MessageCount: 5, Bot: "Botty", HandoffAgent: "Bo", HandoffAt: h / 2, HandoffWaitMS: h/2 - h/10}},
 		},
 		{
 			name:   "bot alone has no handoff",
