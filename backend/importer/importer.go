@@ -335,7 +335,8 @@ func (w *writer) splitConversation(ctx context.Context, conv store.Conversation,
 
 func (w *writer) spanRow(sp sessions.Span) store.SessionSpan {
 	return store.SessionSpan{StartedAt: sp.StartedAt, LastMessageAt: sp.LastMessageAt, GapMS: w.gap.Milliseconds(),
-		MessageCount: sp.MessageCount, Bot: sp.Bot, HandoffAgent: sp.HandoffAgent, HandoffAt: sp.HandoffAt}
+		MessageCount: sp.MessageCount, Bot: sp.Bot, HandoffAgent: sp.HandoffAgent, HandoffAt: sp.HandoffAt,
+		HandoffWaitMS: sp.HandoffWaitMS}
 }
 
 // readHead returns up to n bytes from the start of a file.
