@@ -1,5 +1,20 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { appInfo, getSession, listSessions, logInfo, toError } from './api'
+import {
+  appInfo,
+  canImport,
+  chooseAndImport,
+  chooseWatchFolder,
+  getSession,
+  importFiles,
+  listSessions,
+  logInfo,
+  normalizeReport,
+  onImportBusy,
+  onImportReport,
+  setWatchFolder,
+  toError,
+  watchFolder,
+} from './api'
 
 afterEach(() => {
   delete window.go
@@ -7,7 +22,7 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-function wailsAPI(over: Record<string, unknown> = {}) {
+function wailsAPI<T extends Record<string, unknown>>(over: T = {} as T) {
   const api = {
     ListSessions: vi.fn(async () => ({ sessions: [], next_cursor: null })),
     GetSession: vi.fn(async () => ({ id: 5 })),
@@ -95,5 +110,180 @@ describe('toError', () => {
     const err = toError(input)
     expect(err).toBeInstanceOf(Error)
     expect(err.message).toBe(want)
+  })
+})
+
+const goReport = {
+  files: [
+    {
+      path: '/in/WhatsApp Chat with Alice.txt',
+      format: 'whatsapp-txt',
+      conversations: 1,
+      messages: 13,
+      sessions: 2,
+      duplicates: 0,
+      skipped: [{ line: 3, reason: 'text before the first message header' }],
+      error: null,
+    },
+    { path: '/in/broken.zip', format: 'whatsapp-zip', conversations: 0, messages: 0, sessions: 0, duplicates: 0, skipped: null, error: 'not a zip' },
+  ],
+  totals: { conversations: 1, messages: 13, sessions: 2, duplicates: 0, ignored: 2, failed: 1 },
+}
+
+function importAPI<T extends Record<string, unknown>>(over: T = {} as T) {
+  return wailsAPI({
+    ImportFiles: vi.fn(async () => goReport),
+    ChooseAndImport: vi.fn(async () => goReport),
+    WatchFolder: vi.fn(async () => '/home/me/Inbox'),
+    ChooseWatchFolder: vi.fn(async () => '/home/me/Other'),
+    SetWatchFolder: vi.fn(async () => undefined),
+    ...over,
+  })
+}
+
+describe('importing with Wails bindings', () => {
+  it('can import', () => {
+    importAPI()
+    expect(canImport()).toBe(true)
+  })
+
+  it('cannot import with bindings that lack the import methods', () => {
+    wailsAPI()
+    expect(canImport()).toBe(false)
+  })
+
+  it('calls the bound import methods and normalises the report', async () => {
+    const api = importAPI()
+    const fetch = stubFetch(500, '')
+    const rep = await importFiles(['/a.txt', '/b'])
+    expect(api.ImportFiles).toHaveBeenCalledWith(['/a.txt', '/b'])
+    expect(rep.files[0].skipped).toEqual([{ line: 3, reason: 'text before the first message header' }])
+    expect(rep.files[1].skipped).toEqual([])
+    expect(rep.files[1].error).toBe('not a zip')
+    expect(rep.totals).toEqual(goReport.totals)
+    expect(await chooseAndImport()).toEqual(rep)
+    expect(api.ChooseAndImport).toHaveBeenCalledOnce()
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('reads, chooses and clears the watched folder', async () => {
+    const api = importAPI()
+    expect(await watchFolder()).toBe('/home/me/Inbox')
+    expect(await chooseWatchFolder()).toBe('/home/me/Other')
+    await setWatchFolder('')
+    expect(api.SetWatchFolder).toHaveBeenCalledWith('')
+  })
+
+  it('treats a null watched folder as none', async () => {
+    importAPI({ WatchFolder: vi.fn(async () => null) })
+    expect(await watchFolder()).toBe('')
+  })
+
+  it('turns string rejections into Errors', async () => {
+    importAPI({
+      ChooseAndImport: vi.fn(() => Promise.reject('open file dialog: no display')),
+      SetWatchFolder: vi.fn(() => Promise.reject('watch /gone: no such file or directory')),
+      ChooseWatchFolder: vi.fn(() => Promise.reject({ message: 'dialog gone' })),
+    })
+    const err = await chooseAndImport().catch((e) => e)
+    expect(err).toBeInstanceOf(Error)
+    expect(err.message).toBe('open file dialog: no display')
+    await expect(setWatchFolder('/gone')).rejects.toThrow(new Error('watch /gone: no such file or directory'))
+    await expect(chooseWatchFolder()).rejects.toThrow(new Error('dialog gone'))
+  })
+})
+
+describe('importing without Wails', () => {
+  it('cannot import, and says so without calling the server', async () => {
+    const fetch = stubFetch(200, '{}')
+    expect(canImport()).toBe(false)
+    await expect(chooseAndImport()).rejects.toThrow('only available in the desktop app')
+    await expect(importFiles(['/a'])).rejects.toThrow('only available in the desktop app')
+    await expect(watchFolder()).rejects.toThrow('only available in the desktop app')
+    await expect(chooseWatchFolder()).rejects.toThrow('only available in the desktop app')
+    await expect(setWatchFolder('')).rejects.toThrow('only available in the desktop app')
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('subscribes to nothing', () => {
+    const off = onImportBusy(() => {})
+    expect(typeof off).toBe('function')
+    off()
+    onImportReport(() => {})()
+  })
+})
+
+describe('import events', () => {
+  function runtime() {
+    const listeners = new Map<string, ((...data: unknown[]) => void)[]>()
+    const offs: string[] = []
+    const rt = {
+      EventsOn: vi.fn((name: string, cb: (...data: unknown[]) => void) => {
+        listeners.set(name, [...(listeners.get(name) ?? []), cb])
+        return () => {
+          offs.push(name)
+          listeners.set(name, (listeners.get(name) ?? []).filter((l) => l !== cb))
+        }
+      }),
+      EventsOff: vi.fn(),
+    }
+    window.runtime = rt
+    const emit = (name: string, ...data: unknown[]) => (listeners.get(name) ?? []).forEach((l) => l(...data))
+    return { rt, emit, offs }
+  }
+
+  it('delivers busy and report events until unsubscribed', () => {
+    importAPI()
+    const { rt, emit, offs } = runtime()
+    const busy: boolean[] = []
+    const reports: unknown[] = []
+    const offBusy = onImportBusy((b) => busy.push(b))
+    const offReport = onImportReport((r) => reports.push(r))
+    expect(rt.EventsOn).toHaveBeenCalledWith('import:busy', expect.any(Function))
+    expect(rt.EventsOn).toHaveBeenCalledWith('import:report', expect.any(Function))
+
+    emit('import:busy', true)
+    emit('import:busy', false)
+    emit('import:report', { files: null, totals: { ignored: 3 } })
+    expect(busy).toEqual([true, false])
+    expect(reports).toEqual([
+      { files: [], totals: { conversations: 0, messages: 0, sessions: 0, duplicates: 0, ignored: 3, failed: 0 } },
+    ])
+
+    offBusy()
+    offBusy()
+    offReport()
+    expect(offs).toEqual(['import:busy', 'import:report'])
+    emit('import:busy', true)
+    expect(busy).toEqual([true, false])
+    expect(rt.EventsOff).not.toHaveBeenCalled()
+  })
+
+  it('falls back to EventsOff when EventsOn returns nothing', () => {
+    importAPI()
+    const EventsOff = vi.fn()
+    window.runtime = { EventsOn: vi.fn(), EventsOff }
+    onImportBusy(() => {})()
+    expect(EventsOff).toHaveBeenCalledWith('import:busy')
+  })
+})
+
+describe('normalizeReport', () => {
+  it('fills what Go or a broken payload left out', () => {
+    expect(normalizeReport(null)).toEqual({
+      files: [],
+      totals: { conversations: 0, messages: 0, sessions: 0, duplicates: 0, ignored: 0, failed: 0 },
+    })
+    const r = normalizeReport({ files: [{ path: '/x', skipped: [{ file: 'part_2.json', line: 4, reason: 'bad' }, { line: 5, reason: 'r', file: '' }] }] })
+    expect(r.files[0]).toEqual({
+      path: '/x',
+      format: '',
+      conversations: 0,
+      messages: 0,
+      sessions: 0,
+      duplicates: 0,
+      skipped: [{ file: 'part_2.json', line: 4, reason: 'bad' }, { line: 5, reason: 'r' }],
+      error: null,
+    })
   })
 })

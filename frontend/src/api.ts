@@ -72,16 +72,69 @@ export interface ListRequest {
   cursor: string
 }
 
+/** Mirrors chat.Skipped: a line an import could not read. */
+export interface SkippedLine {
+  /** The part of a multi-file export the line is in; absent for single files. */
+  file?: string
+  line: number
+  reason: string
+}
+
+/** Mirrors app.ImportFileView: one file of an import; error is null on success. */
+export interface ImportFileView {
+  path: string
+  format: string
+  conversations: number
+  messages: number
+  sessions: number
+  duplicates: number
+  skipped: SkippedLine[]
+  error: string | null
+}
+
+/** Mirrors app.ImportTotals. */
+export interface ImportTotals {
+  conversations: number
+  messages: number
+  sessions: number
+  duplicates: number
+  /** Files that were not chat exports (photos, notes) and were left alone. */
+  ignored: number
+  failed: number
+}
+
+/** Mirrors app.ImportReport. */
+export interface ImportReport {
+  files: ImportFileView[]
+  totals: ImportTotals
+}
+
+/** Stops listening to an event; safe to call more than once. */
+export type Unsubscribe = () => void
+
 interface WailsAPI {
   ListSessions(req: ListRequest): Promise<SessionPage>
   GetSession(id: number): Promise<SessionDetail>
   AppInfo(): Promise<AppInfo>
+  ImportFiles(paths: string[]): Promise<ImportReport>
+  ChooseAndImport(): Promise<ImportReport>
+  WatchFolder(): Promise<string>
+  ChooseWatchFolder(): Promise<string>
+  SetWatchFolder(dir: string): Promise<void>
+}
+
+/** The parts of the Wails JS runtime this module uses. */
+interface WailsRuntime {
+  LogInfo?: (message: string) => void
+  /** Returns a function that removes this one listener. */
+  EventsOn?: (name: string, cb: (...data: unknown[]) => void) => Unsubscribe | void
+  EventsOff?: (name: string, ...more: string[]) => void
 }
 
 declare global {
   interface Window {
     go?: { app?: { API?: WailsAPI } }
-    runtime?: { LogInfo?: (message: string) => void }
+    runtime?: WailsRuntime
   }
 }
 
@@ -156,4 +209,119 @@ export function logInfo(message: string): void {
   const log = window.runtime?.LogInfo
   if (log) log(message)
   else console.info(message)
+}
+
+// Importing needs the desktop program: it reads files by path and opens the
+// system's dialogs. Served to a browser, the UI hides these controls.
+
+/** Names of the events the desktop program sends about imports. */
+export const EVENT_IMPORT_BUSY = 'import:busy'
+export const EVENT_IMPORT_REPORT = 'import:report'
+
+const NO_IMPORT = 'Importing is only available in the desktop app.'
+
+/** Whether this UI can import (file dialogs, watched folder, dropped files). */
+export function canImport(): boolean {
+  return typeof wails()?.ChooseAndImport === 'function'
+}
+
+function importer(): WailsAPI {
+  const api = wails()
+  if (!api || typeof api.ChooseAndImport !== 'function') throw new Error(NO_IMPORT)
+  return api
+}
+
+function count(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : ''
+}
+
+/**
+ * An import report as the UI relies on it: lists never null, numbers never
+ * missing, error null on success. Accepts whatever came over the wire.
+ */
+export function normalizeReport(raw: unknown): ImportReport {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
+  const t = (r.totals && typeof r.totals === 'object' ? r.totals : {}) as Record<string, unknown>
+  const files = Array.isArray(r.files) ? r.files : []
+  return {
+    files: files.map((f0: unknown): ImportFileView => {
+      const f = (f0 && typeof f0 === 'object' ? f0 : {}) as Record<string, unknown>
+      const skipped = Array.isArray(f.skipped) ? f.skipped : []
+      return {
+        path: text(f.path),
+        format: text(f.format),
+        conversations: count(f.conversations),
+        messages: count(f.messages),
+        sessions: count(f.sessions),
+        duplicates: count(f.duplicates),
+        skipped: skipped.map((s0: unknown): SkippedLine => {
+          const s = (s0 && typeof s0 === 'object' ? s0 : {}) as Record<string, unknown>
+          const line: SkippedLine = { line: count(s.line), reason: text(s.reason) }
+          if (typeof s.file === 'string' && s.file !== '') line.file = s.file
+          return line
+        }),
+        error: typeof f.error === 'string' ? f.error : null,
+      }
+    }),
+    totals: {
+      conversations: count(t.conversations),
+      messages: count(t.messages),
+      sessions: count(t.sessions),
+      duplicates: count(t.duplicates),
+      ignored: count(t.ignored),
+      failed: count(t.failed),
+    },
+  }
+}
+
+/** Imports files, zips or folders by path. */
+export async function importFiles(paths: string[]): Promise<ImportReport> {
+  return normalizeReport(await call(() => importer().ImportFiles(paths)))
+}
+
+/** Opens the system's file dialog and imports what the user picks; a cancelled dialog gives no files. */
+export async function chooseAndImport(): Promise<ImportReport> {
+  return normalizeReport(await call(() => importer().ChooseAndImport()))
+}
+
+/** The watched inbox folder, "" when there is none. */
+export async function watchFolder(): Promise<string> {
+  return text(await call(() => importer().WatchFolder()))
+}
+
+/** Opens a folder dialog and watches the folder picked; cancelled, it returns the current folder. */
+export async function chooseWatchFolder(): Promise<string> {
+  return text(await call(() => importer().ChooseWatchFolder()))
+}
+
+/** Watches dir from now on; "" stops watching. */
+export async function setWatchFolder(dir: string): Promise<void> {
+  await call(() => importer().SetWatchFolder(dir))
+}
+
+function subscribe(name: string, cb: (data: unknown) => void): Unsubscribe {
+  const on = window.runtime?.EventsOn
+  if (!wails() || typeof on !== 'function') return () => {}
+  const off = on(name, (...data: unknown[]) => cb(data[0]))
+  let done = false
+  return () => {
+    if (done) return
+    done = true
+    if (typeof off === 'function') off()
+    else window.runtime?.EventsOff?.(name)
+  }
+}
+
+/** Calls cb with true when an import starts (from any source) and false when it ends. */
+export function onImportBusy(cb: (busy: boolean) => void): Unsubscribe {
+  return subscribe(EVENT_IMPORT_BUSY, (data) => cb(data === true))
+}
+
+/** Calls cb with the report of every import the user did not start with the Import button. */
+export function onImportReport(cb: (report: ImportReport) => void): Unsubscribe {
+  return subscribe(EVENT_IMPORT_REPORT, (data) => cb(normalizeReport(data)))
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { channelName, colorSlot, formatDuration, formatStart, initials, messageCount, statusName } from './format'
+import {
+  baseName,
+  channelName,
+  colorSlot,
+  formatDuration,
+  formatName,
+  formatStart,
+  initials,
+  messageCount,
+  plural,
+  statusName,
+} from './format'
 
 describe('formatDuration', () => {
   it.each([
@@ -80,5 +91,34 @@ describe('formatStart', () => {
   })
   it('returns unparsable input unchanged', () => {
     expect(formatStart('yesterday')).toBe('yesterday')
+  })
+})
+
+describe('baseName', () => {
+  it.each([
+    ['/home/me/Downloads/chat.zip', 'chat.zip'],
+    ['C:\\Users\\me\\chat.txt', 'chat.txt'],
+    ['/home/me/Inbox/', 'Inbox'],
+    ['chat.txt', 'chat.txt'],
+    ['/', '/'],
+    ['', ''],
+  ])('%s → %s', (path, want) => {
+    expect(baseName(path)).toBe(want)
+  })
+})
+
+describe('plural', () => {
+  it('adds an s to all but one', () => {
+    expect(plural(1, 'new session')).toBe('1 new session')
+    expect(plural(0, 'duplicate')).toBe('0 duplicates')
+    expect(plural(2, 'other file')).toBe('2 other files')
+  })
+})
+
+describe('formatName', () => {
+  it('names known formats and keeps others', () => {
+    expect(formatName('whatsapp-txt')).toBe('WhatsApp chat')
+    expect(formatName('whatsapp-zip')).toBe('WhatsApp export')
+    expect(formatName('telegram-json')).toBe('telegram-json')
   })
 })

@@ -98,3 +98,29 @@ export function formatStart(iso: string, opts: StartFormat = {}): string {
 export function messageCount(n: number): string {
   return `${n.toLocaleString()} ${n === 1 ? 'message' : 'messages'}`
 }
+
+/** "1 message", "3 new sessions": a count with its noun, plural with an s. */
+export function plural(n: number, noun: string): string {
+  return `${n.toLocaleString()} ${n === 1 ? noun : `${noun}s`}`
+}
+
+/**
+ * The last part of a file path, Unix or Windows ("/a/b/chat.zip" →
+ * "chat.zip"); a root or an empty path stays as it is.
+ */
+export function baseName(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, '')
+  const i = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'))
+  const base = trimmed.slice(i + 1)
+  return base || path
+}
+
+const formatNames: Record<string, string> = {
+  'whatsapp-txt': 'WhatsApp chat',
+  'whatsapp-zip': 'WhatsApp export',
+}
+
+/** The proper name of an import format id ("whatsapp-zip" → "WhatsApp export"). */
+export function formatName(format: string): string {
+  return formatNames[format] ?? format
+}

@@ -46,19 +46,41 @@ const shapes: Record<string, Shape[]> = {
   ],
 }
 
-/** The icon of a channel id; unknown channels get the Web Chat bubble. */
-export function channelIcon(channel: string): SVGSVGElement {
+// Outline icons of the controls, drawn in the text colour.
+const line = { fill: 'none', stroke: 'currentColor', 'stroke-width': '1.4', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }
+
+const uiShapes = {
+  // A folder.
+  folder: [['path', { d: 'M1.8 4.2c0-.7.5-1.2 1.2-1.2h3l1.5 1.6h5.5c.7 0 1.2.5 1.2 1.2v6.5c0 .7-.5 1.2-1.2 1.2H3c-.7 0-1.2-.5-1.2-1.2z', ...line }]],
+  // An arrow into a tray.
+  import: [
+    ['path', { d: 'M8 2v7.5M5 6.8 8 9.8l3-3', ...line }],
+    ['path', { d: 'M2.5 10v2.3c0 .6.5 1.2 1.2 1.2h8.6c.7 0 1.2-.6 1.2-1.2V10', ...line }],
+  ],
+} satisfies Record<string, Shape[]>
+
+function icon(list: Shape[], className: string): SVGSVGElement {
   const svg = document.createElementNS(NS, 'svg')
   svg.setAttribute('viewBox', '0 0 16 16')
   svg.setAttribute('width', '16')
   svg.setAttribute('height', '16')
   svg.setAttribute('aria-hidden', 'true')
   svg.setAttribute('focusable', 'false')
-  svg.classList.add('channel-icon')
-  for (const [tag, attrs] of shapes[channel] ?? shapes.webchat) {
+  svg.classList.add(className)
+  for (const [tag, attrs] of list) {
     const el = document.createElementNS(NS, tag)
     for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v)
     svg.append(el)
   }
   return svg
+}
+
+/** The icon of a channel id; unknown channels get the Web Chat bubble. */
+export function channelIcon(channel: string): SVGSVGElement {
+  return icon(shapes[channel] ?? shapes.webchat, 'channel-icon')
+}
+
+/** The icon of a control. */
+export function uiIcon(name: keyof typeof uiShapes): SVGSVGElement {
+  return icon(uiShapes[name], 'ui-icon')
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { ListRequest, SessionPage } from './api'
-import { session } from './testdata'
+import { noImport, session } from './testdata'
 import { Timeline, type TimelineDeps } from './timeline'
 
 function fakeDeps(pages: Record<string, SessionPage | Error>): TimelineDeps & { requests: ListRequest[]; logs: string[] } {
   const requests: ListRequest[] = []
   const logs: string[] = []
   return {
+    ...noImport,
     requests,
     logs,
     async listSessions(req) {

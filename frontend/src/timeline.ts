@@ -1,11 +1,14 @@
-// The timeline page: status switch, rows in pages, empty and error states.
+// The timeline page: status switch, import controls, the report of the last
+// import, rows in pages, empty and error states.
 
 import * as api from './api'
-import type { AppInfo, ListRequest, SessionPage, StatusFilter } from './api'
+import type { AppInfo, ImportReport, ListRequest, SessionPage, StatusFilter } from './api'
+import { ImportControls, type ImportDeps } from './importbar'
+import { renderProblem, renderReport } from './report'
 import { h, renderEmpty, renderError, renderFooter, renderRow } from './view'
 
 /** What the page needs from the program; api.ts in the app, fakes in tests. */
-export interface TimelineDeps {
+export interface TimelineDeps extends ImportDeps {
   listSessions(req: ListRequest): Promise<SessionPage>
   appInfo(): Promise<AppInfo>
   logInfo(message: string): void
@@ -26,6 +29,9 @@ export class Timeline {
   private generation = 0
 
   private readonly switchButtons = new Map<StatusFilter, HTMLButtonElement>()
+  /** Null where the program cannot import (the UI served to a browser). */
+  private readonly imports: ImportControls | null
+  private readonly notice = h('div', 'notice')
   private readonly state = h('div', 'state')
   private readonly list = h('ol', 'timeline')
   private readonly footer = h('div')
@@ -50,15 +56,51 @@ export class Timeline {
     }
     inner.append(h('h1', '', 'Sessions'), nav)
     header.append(inner)
+    this.imports = deps.canImport()
+      ? new ImportControls(deps, {
+          report: (r) => this.showReport(r),
+          problem: (title, err) => this.showNotice(renderProblem(title, err, () => this.dismissNotice())),
+        })
+      : null
+    if (this.imports) {
+      inner.append(this.imports.actions)
+      const sub = h('div', 'topbar-sub')
+      sub.append(this.imports.watchBar, this.imports.progress)
+      header.append(sub)
+    }
     const main = h('main', 'content')
-    main.append(this.state, this.list, this.footer)
+    main.append(this.notice, this.state, this.list, this.footer)
     this.root.replaceChildren(header, main)
+    if (this.imports) this.root.append(this.imports.dropHint)
     this.markStatus()
   }
 
-  /** Loads the first page. */
+  /** Listens to imports and loads the first page. */
   start(): Promise<void> {
+    void this.imports?.start()
     return this.reset()
+  }
+
+  /** Stops listening to imports and drops answers still on their way. */
+  destroy(): void {
+    this.generation++
+    this.imports?.destroy()
+  }
+
+  /** Shows the report of an import on top of the list and reloads the list from the first page. */
+  showReport(report: ImportReport): Promise<void> {
+    this.showNotice(renderReport(report, () => this.dismissNotice()))
+    this.deps.logInfo(`sessions-ui: import report: ${report.files.length} files, ${report.totals.failed} failed`)
+    return this.refresh()
+  }
+
+  private showNotice(el: HTMLElement): void {
+    this.notice.replaceChildren(el)
+    document.documentElement.scrollTop = 0
+  }
+
+  private dismissNotice(): void {
+    this.notice.replaceChildren()
   }
 
   /** Shows only sessions with this status, from the first page. */
@@ -91,6 +133,15 @@ export class Timeline {
     return this.load(this.generation)
   }
 
+  /** Loads the first page again, keeping the rows on screen until it arrives. */
+  private refresh(): Promise<void> {
+    this.generation++
+    this.cursor = null
+    this.rows = 0
+    this.loading = false
+    return this.load(this.generation)
+  }
+
   private async load(gen: number): Promise<void> {
     const first = this.rows === 0
     this.loading = true
@@ -105,11 +156,13 @@ export class Timeline {
       this.loading = false
       this.cursor = page.next_cursor
       if (first && page.sessions.length === 0) {
+        this.list.replaceChildren()
         await this.showEmpty(gen)
         return
       }
       this.state.replaceChildren()
-      this.list.append(...page.sessions.map(renderRow))
+      if (first) this.list.replaceChildren(...page.sessions.map(renderRow))
+      else this.list.append(...page.sessions.map(renderRow))
       this.rows += page.sessions.length
       this.renderFooter()
       this.deps.logInfo(`sessions-ui: rendered ${this.rows} rows`)
@@ -120,6 +173,8 @@ export class Timeline {
       this.deps.logInfo(`sessions-ui: error: ${err.message}`)
       const retry = () => void (first ? this.reset() : this.load(this.generation))
       if (first) {
+        this.list.replaceChildren()
+        this.footer.replaceChildren()
         this.state.replaceChildren(renderError(err, retry))
       } else {
         this.footer.replaceChildren(renderError(err, retry))
@@ -133,7 +188,7 @@ export class Timeline {
       info = await this.deps.appInfo().catch(() => null)
       if (gen !== this.generation) return
     }
-    this.state.replaceChildren(renderEmpty(this.status, info))
+    this.state.replaceChildren(renderEmpty(this.status, info, this.imports !== null))
     this.footer.replaceChildren()
     this.deps.logInfo('sessions-ui: empty state')
   }

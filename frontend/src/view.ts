@@ -73,10 +73,11 @@ export function renderRow(s: SessionView): HTMLLIElement {
 }
 
 /**
- * The empty state. With no filter it explains how to import; info may be
- * null when the app could not say where its data lives.
+ * The empty state. With no filter it explains how to import: in the desktop
+ * app (canImport) with the Import button, a drop or the watched folder too;
+ * info may be null when the app could not say where its data lives.
  */
-export function renderEmpty(status: StatusFilter, info: AppInfo | null): HTMLElement {
+export function renderEmpty(status: StatusFilter, info: AppInfo | null, canImport = false): HTMLElement {
   const box = h('section', 'empty')
   if (status !== 'all') {
     box.append(
@@ -85,15 +86,21 @@ export function renderEmpty(status: StatusFilter, info: AppInfo | null): HTMLEle
     )
     return box
   }
-  box.append(
-    h('h2', '', 'No sessions yet'),
-    h(
-      'p',
-      'muted',
-      'Import a chat exported from WhatsApp, Instagram, Facebook Messenger or Web Chat, and its sessions appear here. In a terminal, run:',
-    ),
-    h('pre', 'command', IMPORT_EXAMPLE),
-  )
+  const intro = 'Import a chat exported from WhatsApp, Instagram, Facebook Messenger or Web Chat, and its sessions appear here.'
+  box.append(h('h2', '', 'No sessions yet'))
+  if (canImport) {
+    box.append(h('p', 'muted', intro))
+    const ways = h('ul', 'empty-ways')
+    const button = h('li')
+    button.append('Click ', h('strong', '', 'Import'), ' and pick the exported files or zips.')
+    const watch = h('li')
+    watch.append('Choose a ', h('strong', '', 'watched folder'), ': exports saved there are imported automatically.')
+    ways.append(button, h('li', '', 'Drop them anywhere on this window.'), watch)
+    box.append(ways, h('p', 'muted', 'Or, in a terminal, run:'))
+  } else {
+    box.append(h('p', 'muted', `${intro} In a terminal, run:`))
+  }
+  box.append(h('pre', 'command', IMPORT_EXAMPLE))
   if (info?.data_dir) {
     const p = h('p', 'muted', 'Your data is kept in ')
     p.append(h('code', 'path', info.data_dir), document.createTextNode('.'))
