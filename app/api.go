@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	goruntime "runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,9 @@ import (
 type AppInfo struct {
 	DataDir string `json:"data_dir"`
 	Version string `json:"version"`
+	// FileDrop says whether files dropped on the window are imported:
+	// Wails 2.9 does not deliver drops on Linux (wailsapp/wails#3563).
+	FileDrop bool `json:"file_drop"`
 }
 
 // Version is the version of the program; release builds set it with -ldflags.
@@ -61,7 +65,9 @@ func NewAPI(st *store.Store, tl *timeline.Service, dataDir string, loc *time.Loc
 }
 
 // AppInfo returns facts about this installation.
-func (a *API) AppInfo() AppInfo { return AppInfo{DataDir: a.dataDir, Version: Version} }
+func (a *API) AppInfo() AppInfo {
+	return AppInfo{DataDir: a.dataDir, Version: Version, FileDrop: goruntime.GOOS != "linux"}
+}
 
 // ListSessions returns one page of the timeline, newest first, with the
 // number of sessions matching in all.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -175,6 +177,9 @@ func (a *API) SetWatchFolder(dir string) error {
 		if err := (watch.Config{Dir: dir}).Validate(); err != nil {
 			return err
 		}
+		if inside(dir, a.dataDir) || inside(a.dataDir, dir) {
+			return fmt.Errorf("watch %s: that folder holds the app's own data (%s); choose the folder your exports are saved to", dir, a.dataDir)
+		}
 	}
 	err := a.st.Update(a.ctx, func(tx *store.Tx) error { return tx.SetSetting(a.ctx, SettingWatchDir, dir) })
 	if err != nil {
@@ -182,6 +187,15 @@ func (a *API) SetWatchFolder(dir string) error {
 	}
 	a.startWatching(dir)
 	return nil
+}
+
+// inside reports whether path is dir or lies under it.
+func inside(path, dir string) bool {
+	if dir == "" {
+		return false
+	}
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // startWatching replaces the running watcher (if any) with one on dir.

@@ -62,6 +62,8 @@ export interface SessionDetail extends SessionView {
 /** Mirrors app.AppInfo. */
 export interface AppInfo {
   data_dir: string
+  /** Whether files dropped on the window are imported (not on Linux yet). */
+  file_drop?: boolean
   version: string
 }
 

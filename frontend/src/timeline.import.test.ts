@@ -111,6 +111,7 @@ describe('import controls', () => {
   })
 
   it('explains every way to import in the empty state', async () => {
+    api.appInfo.mockResolvedValue({ data_dir: '/data', version: 'test', file_drop: true })
     pages.all = { sessions: [], next_cursor: null }
     await open()
     const empty = root.querySelector('.empty')!
@@ -123,6 +124,15 @@ describe('import controls', () => {
     ])
     expect(empty.querySelector('pre')?.textContent).toBe('sessions import "WhatsApp Chat with Alice.zip"')
     expect(empty.querySelector('code')?.textContent).toBe('/data')
+  })
+
+  it('does not promise drops where the program cannot receive them', async () => {
+    api.appInfo.mockResolvedValue({ data_dir: '/data', version: 'test', file_drop: false })
+    pages.all = { sessions: [], next_cursor: null }
+    await open()
+    const empty = root.querySelector('.empty')!
+    expect(empty.textContent).toContain('Import')
+    expect(empty.textContent).not.toContain('Drop')
   })
 })
 

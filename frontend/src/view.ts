@@ -95,7 +95,11 @@ export function renderEmpty(status: StatusFilter, info: AppInfo | null, canImpor
     button.append('Click ', h('strong', '', 'Import'), ' and pick the exported files or zips.')
     const watch = h('li')
     watch.append('Choose a ', h('strong', '', 'watched folder'), ': exports saved there are imported automatically.')
-    ways.append(button, h('li', '', 'Drop them anywhere on this window.'), watch)
+    ways.append(button)
+    // Drops reach the program everywhere but on Linux, where Wails 2.9
+    // cannot receive them (wailsapp/wails#3563): don't promise them there.
+    if (info?.file_drop) ways.append(h('li', '', 'Drop them anywhere on this window.'))
+    ways.append(watch)
     box.append(ways, h('p', 'muted', 'Or, in a terminal, run:'))
   } else {
     box.append(h('p', 'muted', `${intro} In a terminal, run:`))
