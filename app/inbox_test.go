@@ -1,0 +1,118 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// recordingShell is the window side of the API in tests: it keeps the
+// events and answers dialogs with fixed choices.
+type recordingShell struct {
+	mu     sync.Mutex
+	events []string
+	files  []string
+	folder string
+}
+
+func (r *recordingShell) Emit(event string, _ any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, event)
+}
+func (r *recordingShell) ChooseFiles(string) ([]string, error) { return r.files, nil }
+func (r *recordingShell) ChooseFolder(string) (string, error)  { return r.folder, nil }
+
+func (r *recordingShell) saw(event string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, e := range r.events {
+		if e == event {
+			return true
+		}
+	}
+	return false
+}
+
+func newTestAPI(t *testing.T) (*API, *recordingShell) {
+	t.Helper()
+	cfg := Config{DataDir: t.TempDir()}
+	b, err := open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := b.api(context.Background(), cfg)
+	shell := &recordingShell{}
+	a.shell = shell
+	t.Cleanup(func() {
+		a.stopWatching()
+		// Let a background index catch-up finish before closing.
+		for i := 0; i < 200; i++ {
+			a.syncMu.Lock()
+			busy := a.syncing
+			a.syncMu.Unlock()
+			if !busy {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		b.Close()
+	})
+	return a, shell
+}
+
+func TestChooseAndImport(t *testing.T) {
+	a, shell := newTestAPI(t)
+	shell.files = []string{aliceFile}
+	rep, err := a.ChooseAndImport()
+	if err != nil || len(rep.Files) != 1 || rep.Totals.Messages != 13 || rep.Totals.Sessions != 2 {
+		t.Fatalf("report = %+v, %v", rep, err)
+	}
+	if !shell.saw(EventImportBusy) {
+		t.Fatal("no busy event")
+	}
+	shell.files = nil // the user cancels the dialog
+	rep, err = a.ChooseAndImport()
+	if err != nil || len(rep.Files) != 0 {
+		t.Fatalf("cancelled dialog: %+v, %v", rep, err)
+	}
+}
+
+func TestWatchedFolder(t *testing.T) {
+	a, shell := newTestAPI(t)
+	if err := a.SetWatchFolder(a.dataDir); err == nil || !strings.Contains(err.Error(), "own data") {
+		t.Fatalf("the data dir was accepted as inbox: %v", err)
+	}
+	inbox := t.TempDir()
+	shell.folder = inbox
+	got, err := a.ChooseWatchFolder()
+	if err != nil || got != inbox || a.WatchFolder() != inbox {
+		t.Fatalf("ChooseWatchFolder = %q, %v", got, err)
+	}
+	data, _ := os.ReadFile(aliceFile)
+	if err := os.WriteFile(filepath.Join(inbox, "WhatsApp Chat with Alice Example.txt"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for !shell.saw(EventImportReport) {
+		if time.Now().After(deadline) {
+			t.Fatal("the watched folder's file was never imported")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	page, err := a.ListSessions(ListRequest{})
+	if err != nil || page.Total != 2 {
+		t.Fatalf("after the watched import: %+v, %v", page, err)
+	}
+	// The folder is remembered for the next start.
+	if v, err := a.st.Setting(context.Background(), SettingWatchDir); err != nil || v != inbox {
+		t.Fatalf("stored folder = %q, %v", v, err)
+	}
+	if err := a.SetWatchFolder(""); err != nil || a.WatchFolder() != "" {
+		t.Fatalf("stop watching: %v", err)
+	}
+}
