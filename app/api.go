@@ -50,6 +50,7 @@ type API struct {
 	// more round when changes landed meanwhile.
 	syncMu             sync.Mutex
 	syncing, syncAgain bool
+	sum                summaryRun
 }
 
 // NewAPI returns the API over a store and its timeline. Times are shown
@@ -154,17 +155,19 @@ func (a *API) GetSession(id int64) (*SessionDetail, error) {
 
 func (a *API) sessionView(s store.Session) SessionView {
 	v := SessionView{
-		ID:           s.ID,
-		Contact:      ContactView{ID: s.ContactID, Name: s.ContactName, Email: optional(s.ContactEmail)},
-		Channel:      s.Channel,
-		Status:       store.StatusActive,
-		StartedAt:    a.timeString(s.StartedAt),
-		MessageCount: s.MessageCount,
-		Summary:      optional(s.Summary),
-		Sentiment:    optional(s.Sentiment),
-		Labels:       s.Labels,
-		Fields:       s.Fields,
-		Handoff:      HandoffView{Bot: optional(s.Bot), Agent: optional(s.HandoffAgent)},
+		ID:            s.ID,
+		Contact:       ContactView{ID: s.ContactID, Name: s.ContactName, Email: optional(s.ContactEmail)},
+		Channel:       s.Channel,
+		Status:        store.StatusActive,
+		StartedAt:     a.timeString(s.StartedAt),
+		MessageCount:  s.MessageCount,
+		Summary:       optional(s.Summary),
+		SummarySource: optional(s.SummarySource),
+		SummaryError:  optional(s.SummaryError),
+		Sentiment:     optional(s.Sentiment),
+		Labels:        s.Labels,
+		Fields:        s.Fields,
+		Handoff:       HandoffView{Bot: optional(s.Bot), Agent: optional(s.HandoffAgent)},
 	}
 	if !s.Active(a.now().UnixMilli()) {
 		v.Status = store.StatusCompleted
@@ -176,7 +179,10 @@ func (a *API) sessionView(s store.Session) SessionView {
 	if s.HandoffAt != 0 {
 		at := a.timeString(s.HandoffAt)
 		v.Handoff.At = &at
+		wait := s.HandoffWaitMS / 1000
+		v.Handoff.WaitS = &wait
 	}
+	v.Handoff.BotOnly = s.Bot != "" && s.HandoffAgent == ""
 	if v.Labels == nil {
 		v.Labels = []string{}
 	}

@@ -30,6 +30,7 @@ Usage:
   sessions [--data DIR] show [--json] ID     print one session with its messages
   sessions [--data DIR] watch [flags] DIR    import what lands in DIR (and its subfolders) until stopped
   sessions [--data DIR] reindex              rebuild the search index from the database
+  sessions [--data DIR] summarize [flags]    summarize the waiting sessions (Ollama, else built-in)
 
 Import and watch flags:
   --tz ZONE       zone the phone was in (WhatsApp times carry none); default: this machine's
@@ -47,6 +48,12 @@ List flags (all optional, combined with AND):
   --channel LIST    whatsapp,instagram,facebook,webchat       --label LIST
   --sentiment S     positive|neutral|negative                 --field KEY=VALUE (repeatable)
   --status all|active|completed   --limit N (default 50)   --cursor C   --json
+
+Summarize flags:
+  --ollama URL    Ollama's address (default $OLLAMA_HOST, else http://127.0.0.1:11434; kept for later)
+  --model NAME    the model (default llama3.2:3b; kept for later)
+  --builtin       use the built-in summarizer even when Ollama runs
+  --all           summarize every session again     --retry-failed   try failed sessions again
 
 --data DIR defaults to $SESSIONS_DATA, else the user data dir + /sessions.
 `
@@ -129,6 +136,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, assets f
 		run = runWatch
 	case "reindex":
 		run = runReindex
+	case "summarize":
+		run = runSummarize
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -317,8 +326,12 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	// The import returns once search has caught up too, so a search right
-	// after it finds what it brought.
+	// Every new session gets a built-in summary at once (a model upgrades
+	// it later), and the import returns once search has caught up too, so
+	// a search right after it finds what it brought.
+	if err := b.runBuiltinSummaries(ctx); err != nil {
+		return err
+	}
 	if err := b.syncIndex(ctx, stderr); err != nil {
 		return err
 	}
@@ -527,10 +540,22 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 		fmt.Fprintf(stdout, ", ended %s (%s)", humanTime(*d.EndedAt), humanDuration(*d.DurationS))
 	}
 	fmt.Fprintf(stdout, ", %d messages\n", d.MessageCount)
+	if d.Summary != nil {
+		tag := ""
+		if d.SummarySource != nil && *d.SummarySource == "builtin" {
+			tag = " (built-in)"
+		}
+		fmt.Fprintf(stdout, "Summary%s: %s\n", tag, *d.Summary)
+	}
+	if d.Sentiment != nil {
+		fmt.Fprintf(stdout, "Sentiment: %s\n", *d.Sentiment)
+	}
 	if d.Handoff.Bot != nil {
 		fmt.Fprintf(stdout, "AI agent: %s", *d.Handoff.Bot)
 		if d.Handoff.Agent != nil {
-			fmt.Fprintf(stdout, ", handed off to %s at %s", *d.Handoff.Agent, humanTime(*d.Handoff.At))
+			fmt.Fprintf(stdout, ", handed off to %s at %s (the customer waited %s)", *d.Handoff.Agent, humanTime(*d.Handoff.At), humanDuration(*d.Handoff.WaitS))
+		} else {
+			fmt.Fprint(stdout, ", handled the session alone")
 		}
 		fmt.Fprintln(stdout)
 	}

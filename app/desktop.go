@@ -47,6 +47,7 @@ func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
 				go api.importDropped(paths)
 			})
 			api.catchUpIndex()
+			api.summarizeInBackground()
 			if err := api.resumeWatching(); err != nil {
 				runtime.LogErrorf(wctx, "watched folder: %v", err)
 			}

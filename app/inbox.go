@@ -75,6 +75,7 @@ func (a *API) importPaths(ctx context.Context, paths []string) (*ImportReport, e
 	}
 	rep := buildReport(res)
 	a.catchUpIndex()
+	a.summarizeInBackground()
 	return &rep, nil
 }
 
@@ -341,6 +342,9 @@ func runWatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	inbox := imp.Inbox(func(r importer.FileReport) {
 		if r.Err != nil {
 			fmt.Fprintf(stderr, "sessions: %v\n", r.Err)
+		}
+		if err := b.runBuiltinSummaries(ctx); err != nil {
+			fmt.Fprintf(stderr, "sessions: %v\n", err)
 		}
 		if err := b.syncIndex(ctx, stderr); err != nil {
 			fmt.Fprintf(stderr, "sessions: %v\n", err)

@@ -16,20 +16,29 @@ type HandoffView struct {
 	Bot   *string `json:"bot"`
 	Agent *string `json:"agent"`
 	At    *string `json:"at"`
+	// WaitS is how long the customer waited for the human after the bot's
+	// last message, in seconds.
+	WaitS *int64 `json:"wait_s"`
+	// BotOnly is true when the bot handled the session alone.
+	BotOnly bool `json:"bot_only"`
 }
 
 // SessionView is one row of the timeline. Times are RFC 3339 with the
 // offset of the viewer's zone; empty values are null.
 type SessionView struct {
-	ID           int64             `json:"id"`
-	Contact      ContactView       `json:"contact"`
-	Channel      string            `json:"channel"`
-	Status       string            `json:"status"`
-	StartedAt    string            `json:"started_at"`
-	EndedAt      *string           `json:"ended_at"`
-	DurationS    *int64            `json:"duration_s"`
-	MessageCount int               `json:"message_count"`
-	Summary      *string           `json:"summary"`
+	ID           int64       `json:"id"`
+	Contact      ContactView `json:"contact"`
+	Channel      string      `json:"channel"`
+	Status       string      `json:"status"`
+	StartedAt    string      `json:"started_at"`
+	EndedAt      *string     `json:"ended_at"`
+	DurationS    *int64      `json:"duration_s"`
+	MessageCount int         `json:"message_count"`
+	Summary      *string     `json:"summary"`
+	// SummarySource is "builtin" or "ollama": the UI marks built-in ones.
+	SummarySource *string `json:"summary_source"`
+	// SummaryError says why the last summary attempt failed.
+	SummaryError *string           `json:"summary_error"`
 	Sentiment    *string           `json:"sentiment"`
 	Labels       []string          `json:"labels"`
 	Fields       map[string]string `json:"fields"`
