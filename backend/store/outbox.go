@@ -169,3 +169,13 @@ func (s *Store) SearchDocs(ctx context.Context, ids []int64) ([]SearchDoc, error
 	}
 	return docs, rows.Err()
 }
+
+// ChangeSeq grows with every change to a session, its labels, fields or
+// contact: a cheap way to tell that cached answers about sessions are stale.
+func (s *Store) ChangeSeq(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.read.QueryRowContext(ctx, `SELECT n FROM search_seq`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read change sequence: %w", err)
+	}
+	return n, nil
+}

@@ -113,14 +113,15 @@ type Queue int
 
 // What EnqueueSummaries can queue.
 const (
-	QueueOne     Queue = iota // one session, forced
+	QueueOne     Queue = iota // one session
 	QueueBuiltin              // sessions summarized by the built-in summarizer (to upgrade them to a model)
 	QueueFailed               // sessions whose last attempt failed
-	QueueAll                  // every session, forced
+	QueueAll                  // every session
 )
 
-// EnqueueSummaries queues sessions for (re-)summarizing; sessionID is for QueueOne.
-func (s *Store) EnqueueSummaries(ctx context.Context, which Queue, sessionID int64, now int64) (int, error) {
+// EnqueueSummaries queues sessions for (re-)summarizing; sessionID is for
+// QueueOne. Forced jobs run even when the content did not change.
+func (s *Store) EnqueueSummaries(ctx context.Context, which Queue, sessionID int64, now int64, force bool) (int, error) {
 	var q string
 	var args []any
 	switch which {
@@ -139,8 +140,8 @@ func (s *Store) EnqueueSummaries(ctx context.Context, which Queue, sessionID int
 	}
 	var n int64
 	err := s.Update(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `INSERT INTO summary_jobs(session_id, queued_at, force) SELECT id, ?, 1 FROM sessions `+q+`
-			ON CONFLICT(session_id) DO UPDATE SET force = 1`, append([]any{now}, args...)...)
+		res, err := tx.tx.ExecContext(ctx, `INSERT INTO summary_jobs(session_id, queued_at, force) SELECT id, ?, ? FROM sessions `+q+`
+			ON CONFLICT(session_id) DO UPDATE SET force = force OR excluded.force`, append([]any{now, force}, args...)...)
 		if err != nil {
 			return err
 		}

@@ -51,6 +51,66 @@ type Service struct {
 	// syncMu makes index updates one at a time: the outbox is read,
 	// applied and acknowledged as a unit.
 	syncMu sync.Mutex
+	counts countCache
+}
+
+// countCache keeps the number of sessions matching a filter until a
+// session changes (or, for status filters, the minute turns): counting a
+// million rows costs more than a page, and paging asks for it again and
+// again.
+type countCache struct {
+	mu      sync.Mutex
+	entries map[string]countEntry
+}
+
+type countEntry struct {
+	seq, minute int64
+	n           int
+}
+
+const countCacheSize = 256
+
+func (c *countCache) get(key string, seq, minute int64) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.seq != seq || e.minute != minute {
+		return 0, false
+	}
+	return e.n, true
+}
+
+func (c *countCache) put(key string, seq, minute int64, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= countCacheSize {
+		c.entries = map[string]countEntry{}
+	}
+	c.entries[key] = countEntry{seq: seq, minute: minute, n: n}
+}
+
+// count is CountSessions through the cache.
+func (s *Service) count(ctx context.Context, q store.ListSessions) (int, error) {
+	seq, err := s.st.ChangeSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	q.Limit, q.After = 0, nil
+	minute := int64(0)
+	if q.Status == store.StatusActive || q.Status == store.StatusCompleted {
+		minute = q.Now / 60_000
+	}
+	q.Now = minute * 60_000
+	key := fmt.Sprintf("%+v", q) // fmt prints maps sorted: equal filters, equal keys
+	if n, ok := s.counts.get(key, seq, minute); ok {
+		return n, nil
+	}
+	n, err := s.st.CountSessions(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	s.counts.put(key, seq, minute, n)
+	return n, nil
 }
 
 // Open opens the index in dir and brings it up to date with the store:
@@ -226,7 +286,7 @@ func (s *Service) List(ctx context.Context, f Filter, now int64, limit int, afte
 		if err != nil {
 			return Page{}, err
 		}
-		total, err := s.st.CountSessions(ctx, q)
+		total, err := s.count(ctx, q)
 		if err != nil {
 			return Page{}, err
 		}

@@ -1,0 +1,193 @@
+package timeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sessions-app/sessions/backend/search"
+	"github.com/sessions-app/sessions/backend/store"
+)
+
+// library is a synthetic library of n sessions in a real store and index,
+// built once per process and size.
+type benchLibrary struct {
+	st   *store.Store
+	tl   *Service
+	docs []search.Doc
+	now  int64
+}
+
+var (
+	libMu     sync.Mutex
+	libraries = map[int]*benchLibrary{}
+)
+
+// buildLibrary stores n synthetic sessions (names, emails, summaries,
+// labels, channels and sentiments over five years, from search.Synthetic)
+// and, when withIndex, indexes them.
+func buildLibrary(b *testing.B, n int, withIndex bool) *benchLibrary {
+	libMu.Lock()
+	defer libMu.Unlock()
+	if lib, ok := libraries[n]; ok {
+		return lib
+	}
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "sessions-timeline-bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := search.Synthetic(n, 1)
+	started := time.Now()
+	const chunk = 20_000
+	contacts := map[string]int64{}
+	for lo := 0; lo < n; lo += chunk {
+		err := st.Update(ctx, func(tx *store.Tx) error {
+			for i := lo; i < min(lo+chunk, n); i++ {
+				d := docs[i]
+				key := d.ContactEmail + "|" + d.ContactName
+				cid, ok := contacts[key]
+				if !ok {
+					var err error
+					cid, err = tx.CreateContact(ctx, store.Contact{Name: d.ContactName, Email: d.ContactEmail}, d.Channel, fmt.Sprint(i), 1)
+					if err != nil {
+						return err
+					}
+					contacts[key] = cid
+				}
+				conv, err := tx.CreateConversation(ctx, store.Conversation{Channel: d.Channel, ExternalKey: fmt.Sprint(i), ContactID: cid, Title: d.ContactName}, 1)
+				if err != nil {
+					return err
+				}
+				id, err := tx.InsertSession(ctx, conv, cid, d.Channel, store.SessionSpan{StartedAt: d.Start, LastMessageAt: d.End, GapMS: d.ActiveUntil - d.End, MessageCount: 8}, 1)
+				if err != nil {
+					return err
+				}
+				docs[i].ID = id
+				if err := tx.SetSummary(ctx, id, store.Summary{Text: d.Summary, Source: "builtin", Sentiment: d.Sentiment}); err != nil {
+					return err
+				}
+				for _, l := range d.Labels {
+					if err := tx.LabelSession(ctx, id, l, 1); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("stored %d sessions in %s", n, time.Since(started).Round(time.Second))
+	tl, err := Open(ctx, st, filepath.Join(dir, "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if withIndex {
+		started = time.Now()
+		if err := tl.Sync(ctx, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("indexed %d sessions in %s (%.0f sessions/s)", n, time.Since(started).Round(time.Second), float64(n)/time.Since(started).Seconds())
+	}
+	var latest int64
+	for _, d := range docs {
+		latest = max(latest, d.End)
+	}
+	lib := &benchLibrary{st: st, tl: tl, docs: docs, now: latest + 3_600_000}
+	libraries[n] = lib
+	return lib
+}
+
+// measure runs each query once per iteration and reports p50 and p99.
+func measure(b *testing.B, queries int, run func(i int) error) {
+	var times []time.Duration
+	for it := 0; it < b.N; it++ {
+		for i := 0; i < queries; i++ {
+			t0 := time.Now()
+			if err := run(i); err != nil {
+				b.Fatal(err)
+			}
+			times = append(times, time.Since(t0))
+		}
+	}
+	slices.Sort(times)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(times[len(times)/2]), "p50-ms")
+	b.ReportMetric(ms(times[len(times)*99/100]), "p99-ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+func benchTimeline(b *testing.B, n int, withIndex bool) {
+	lib := buildLibrary(b, n, withIndex)
+	ctx := context.Background()
+	labels := []string{}
+	for _, d := range lib.docs[:200] {
+		labels = append(labels, d.Labels...)
+	}
+	channels := []string{"whatsapp", "instagram", "facebook", "webchat"}
+	cursorAt := func(i int) *store.Cursor {
+		d := lib.docs[(i*7919)%len(lib.docs)]
+		return &store.Cursor{StartedAt: d.Start, ID: d.ID}
+	}
+	b.Run("plain-first-page", func(b *testing.B) {
+		measure(b, 200, func(int) error {
+			_, err := lib.tl.List(ctx, Filter{}, lib.now, 50, nil)
+			return err
+		})
+	})
+	b.Run("plain-any-page", func(b *testing.B) {
+		measure(b, 200, func(i int) error {
+			_, err := lib.tl.List(ctx, Filter{}, lib.now, 50, cursorAt(i))
+			return err
+		})
+	})
+	b.Run("filter-channel-label-dates", func(b *testing.B) {
+		measure(b, 200, func(i int) error {
+			d := lib.docs[(i*104729)%len(lib.docs)]
+			f := Filter{Channels: []string{channels[i%4]}, Labels: []string{labels[i%len(labels)]}, From: d.Start - 365*day, To: d.Start}
+			_, err := lib.tl.List(ctx, f, lib.now, 50, nil)
+			return err
+		})
+	})
+	b.Run("filter-status-sentiment-deep-page", func(b *testing.B) {
+		measure(b, 200, func(i int) error {
+			f := Filter{Status: "completed", Sentiment: []string{"positive", "neutral", "negative"}[i%3]}
+			_, err := lib.tl.List(ctx, f, lib.now, 50, cursorAt(i))
+			return err
+		})
+	})
+	if !withIndex {
+		return
+	}
+	vocab := search.SyntheticVocabulary()
+	b.Run("search-box-first-page", func(b *testing.B) {
+		measure(b, 200, func(i int) error {
+			_, err := lib.tl.List(ctx, Filter{Q: vocab[i%len(vocab)]}, lib.now, 50, nil)
+			return err
+		})
+	})
+	b.Run("search-layered", func(b *testing.B) {
+		measure(b, 200, func(i int) error {
+			f := Filter{Q: vocab[(i*31)%len(vocab)], Channels: []string{channels[i%4]}, Status: "completed"}
+			_, err := lib.tl.List(ctx, f, lib.now, 50, nil)
+			return err
+		})
+	})
+}
+
+// The SQLite side of the timeline at 100,000 and 1,000,000 sessions; the
+// index is built (and its queries measured) at 100,000 here, at a million
+// in package search.
+func BenchmarkTimeline100k(b *testing.B) { benchTimeline(b, 100_000, true) }
+func BenchmarkTimeline1M(b *testing.B)   { benchTimeline(b, 1_000_000, false) }
