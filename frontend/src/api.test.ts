@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   appInfo,
+  cancelSummaries,
   canImport,
   chooseAndImport,
   chooseWatchFolder,
@@ -8,10 +9,16 @@ import {
   importFiles,
   listSessions,
   logInfo,
+  normalizeIndexProgress,
   normalizeReport,
+  normalizeSummaryProgress,
   onImportBusy,
   onImportReport,
+  onIndexProgress,
+  onSummaryProgress,
+  resummarize,
   setWatchFolder,
+  summaryStatus,
   toError,
   watchFolder,
 } from './api'
@@ -284,6 +291,164 @@ describe('normalizeReport', () => {
       duplicates: 0,
       skipped: [{ file: 'part_2.json', line: 4, reason: 'bad' }, { line: 5, reason: 'r' }],
       error: null,
+    })
+  })
+})
+
+describe('page totals', () => {
+  it('passes total and index_pending through, from both transports', async () => {
+    wailsAPI({ ListSessions: vi.fn(async () => ({ sessions: [], next_cursor: null, total: 120, index_pending: 3 })) })
+    expect(await listSessions({ status: 'all', limit: 50, cursor: '' })).toEqual({
+      sessions: [],
+      next_cursor: null,
+      total: 120,
+      index_pending: 3,
+    })
+    delete window.go
+    stubFetch(200, '{"sessions":[],"next_cursor":null,"total":7,"index_pending":0}')
+    const page = await listSessions({ status: 'all', limit: 50, cursor: '' })
+    expect(page.total).toBe(7)
+    expect(page.index_pending).toBe(0)
+  })
+})
+
+const goStatus = {
+  done: 120,
+  total: 500,
+  failed: 2,
+  rate: 12.5,
+  left_ns: 30e9,
+  source: 'builtin',
+  running: true,
+  pending: 380,
+  note: 'Built-in summaries: ollama is not answering',
+}
+
+function summaryAPI<T extends Record<string, unknown>>(over: T = {} as T) {
+  return wailsAPI({
+    SummaryStatus: vi.fn(async () => goStatus),
+    CancelSummaries: vi.fn(async () => undefined),
+    Resummarize: vi.fn(async () => undefined),
+    ...over,
+  })
+}
+
+describe('summaries with Wails bindings', () => {
+  it('calls the bound methods, not fetch', async () => {
+    const api = summaryAPI()
+    const fetch = stubFetch(500, '')
+    expect(await summaryStatus()).toEqual(goStatus)
+    await cancelSummaries()
+    await resummarize(42)
+    expect(api.SummaryStatus).toHaveBeenCalledOnce()
+    expect(api.CancelSummaries).toHaveBeenCalledOnce()
+    expect(api.Resummarize).toHaveBeenCalledWith(42)
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('fills what the status left out', async () => {
+    summaryAPI({ SummaryStatus: vi.fn(async () => ({ done: 3, source: 'builtin', note: null })) })
+    expect(await summaryStatus()).toEqual({
+      done: 3,
+      total: 0,
+      failed: 0,
+      rate: 0,
+      left_ns: 0,
+      source: 'builtin',
+      running: false,
+      pending: 0,
+      note: '',
+    })
+  })
+
+  it('turns string rejections into Errors', async () => {
+    summaryAPI({
+      SummaryStatus: vi.fn(() => Promise.reject('database is locked')),
+      Resummarize: vi.fn(() => Promise.reject('session 9: not found')),
+    })
+    const err = await summaryStatus().catch((e) => e)
+    expect(err).toBeInstanceOf(Error)
+    expect(err.message).toBe('database is locked')
+    await expect(resummarize(9)).rejects.toThrow(new Error('session 9: not found'))
+  })
+
+  it('rejects with bindings that lack the summary methods', async () => {
+    wailsAPI()
+    await expect(summaryStatus()).rejects.toThrow('only be followed in the desktop app')
+  })
+})
+
+describe('summaries without Wails', () => {
+  it('rejects without calling the server', async () => {
+    const fetch = stubFetch(200, '{}')
+    await expect(summaryStatus()).rejects.toThrow('only be followed in the desktop app')
+    await expect(cancelSummaries()).rejects.toThrow('only be followed in the desktop app')
+    await expect(resummarize(1)).rejects.toThrow('only be followed in the desktop app')
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('subscribes to nothing', () => {
+    const EventsOn = vi.fn()
+    window.runtime = { EventsOn }
+    const off = onIndexProgress(() => {})
+    expect(typeof off).toBe('function')
+    off()
+    onSummaryProgress(() => {})()
+    expect(EventsOn).not.toHaveBeenCalled()
+  })
+})
+
+describe('background events', () => {
+  it('delivers index and summary progress, normalised, until unsubscribed', () => {
+    summaryAPI()
+    const listeners = new Map<string, (...data: unknown[]) => void>()
+    const offs: string[] = []
+    window.runtime = {
+      EventsOn: vi.fn((name: string, cb: (...data: unknown[]) => void) => {
+        listeners.set(name, cb)
+        return () => {
+          offs.push(name)
+          listeners.delete(name)
+        }
+      }),
+    }
+    const emit = (name: string, data: unknown) => listeners.get(name)?.(data)
+    const index: unknown[] = []
+    const summary: unknown[] = []
+    const offIndex = onIndexProgress((p) => index.push(p))
+    const offSummary = onSummaryProgress((p) => summary.push(p))
+    expect(window.runtime.EventsOn).toHaveBeenCalledWith('index:progress', expect.any(Function))
+    expect(window.runtime.EventsOn).toHaveBeenCalledWith('summary:progress', expect.any(Function))
+
+    emit('index:progress', { indexed: 1200, total: 5000, done: false })
+    emit('index:progress', { done: true })
+    emit('summary:progress', { done: 1, total: 2, failed: 0, rate: 0.5, left_ns: 2e9, source: 'ollama:llama3.2', running: true })
+    emit('summary:progress', null)
+    expect(index).toEqual([
+      { indexed: 1200, total: 5000, done: false },
+      { indexed: 0, total: 0, done: true },
+    ])
+    expect(summary).toEqual([
+      { done: 1, total: 2, failed: 0, rate: 0.5, left_ns: 2e9, source: 'ollama:llama3.2', running: true },
+      { done: 0, total: 0, failed: 0, rate: 0, left_ns: 0, source: '', running: false },
+    ])
+
+    offIndex()
+    offIndex()
+    offSummary()
+    expect(offs).toEqual(['index:progress', 'summary:progress'])
+  })
+
+  it('normalises broken payloads', () => {
+    expect(normalizeIndexProgress('x')).toEqual({ indexed: 0, total: 0, done: false })
+    expect(normalizeSummaryProgress({ done: '3', rate: Infinity, running: 'yes' })).toEqual({
+      done: 0,
+      total: 0,
+      failed: 0,
+      rate: 0,
+      left_ns: 0,
+      source: '',
+      running: false,
     })
   })
 })

@@ -10,16 +10,22 @@ export interface ContactView {
   email: string | null
 }
 
-/** Mirrors app.HandoffView. */
+/** Mirrors app.HandoffView: whether an AI agent took part and, when a human took over, who and when. */
 export interface HandoffView {
   bot: string | null
   agent: string | null
   at: string | null
+  /** How long the customer waited for the human after the bot's last message, in seconds. */
+  wait_s: number | null
+  /** The bot handled the session alone. */
+  bot_only: boolean
 }
 
 export type Channel = 'whatsapp' | 'instagram' | 'facebook' | 'webchat'
 export type Status = 'active' | 'completed'
 export type StatusFilter = 'all' | Status
+export type Sentiment = 'positive' | 'neutral' | 'negative'
+export type SummarySource = 'builtin' | 'ollama'
 
 /** Mirrors app.SessionView: one row of the timeline. Times are RFC 3339. */
 export interface SessionView {
@@ -32,7 +38,11 @@ export interface SessionView {
   duration_s: number | null
   message_count: number
   summary: string | null
-  sentiment: string | null
+  /** Which summarizer made the summary: "builtin" or "ollama". */
+  summary_source: SummarySource | string | null
+  /** Why the last summary attempt failed. */
+  summary_error: string | null
+  sentiment: Sentiment | string | null
   labels: string[] | null
   fields: Record<string, string> | null
   handoff: HandoffView
@@ -42,6 +52,10 @@ export interface SessionView {
 export interface SessionPage {
   sessions: SessionView[]
   next_cursor: string | null
+  /** Sessions matching the request in all. */
+  total?: number
+  /** Sessions the search index has not caught up with (word searches only). */
+  index_pending?: number
 }
 
 /** Mirrors app.MessageView. */
@@ -123,6 +137,9 @@ interface WailsAPI {
   WatchFolder(): Promise<string>
   ChooseWatchFolder(): Promise<string>
   SetWatchFolder(dir: string): Promise<void>
+  SummaryStatus(): Promise<SummaryStatus>
+  CancelSummaries(): Promise<void>
+  Resummarize(id: number): Promise<void>
 }
 
 /** The parts of the Wails JS runtime this module uses. */
@@ -189,7 +206,10 @@ export async function listSessions(req: ListRequest): Promise<SessionPage> {
     return getJSON<SessionPage>(`/api/sessions?${q}`)
   })
   // Go encodes an empty slice as null when it was never allocated.
-  return { sessions: page?.sessions ?? [], next_cursor: page?.next_cursor ?? null }
+  const out: SessionPage = { sessions: page?.sessions ?? [], next_cursor: page?.next_cursor ?? null }
+  if (typeof page?.total === 'number') out.total = page.total
+  if (typeof page?.index_pending === 'number') out.index_pending = page.index_pending
+  return out
 }
 
 /** One session with its messages. */
@@ -326,4 +346,101 @@ export function onImportBusy(cb: (busy: boolean) => void): Unsubscribe {
 /** Calls cb with the report of every import the user did not start with the Import button. */
 export function onImportReport(cb: (report: ImportReport) => void): Unsubscribe {
   return subscribe(EVENT_IMPORT_REPORT, (data) => cb(normalizeReport(data)))
+}
+
+// Background work of the desktop program: the search index catching up with
+// the database, and summaries being made. Served to a browser, there is
+// none to follow: the events never come and the calls reject.
+
+/** Names of the events the desktop program sends about background work. */
+export const EVENT_INDEX_PROGRESS = 'index:progress'
+export const EVENT_SUMMARY_PROGRESS = 'summary:progress'
+
+/** Mirrors app.IndexProgress: how far the search index is behind; a last one has done set. */
+export interface IndexProgress {
+  indexed: number
+  total: number
+  done: boolean
+}
+
+/** Mirrors summaries.Progress: how far a summary run is; a last one has running unset. */
+export interface SummaryProgress {
+  /** Sessions handled (summarized, unchanged or failed). */
+  done: number
+  /** Sessions known to the run so far. */
+  total: number
+  failed: number
+  /** Sessions a second. */
+  rate: number
+  /** Estimated time left, in nanoseconds. */
+  left_ns: number
+  /** "builtin" or "ollama:<model>". */
+  source: string
+  running: boolean
+}
+
+/** Mirrors app.SummaryStatus. */
+export interface SummaryStatus extends SummaryProgress {
+  /** Sessions waiting for a summary. */
+  pending: number
+  /** Why summaries are built-in (Ollama is not running, …); "" otherwise. */
+  note: string
+}
+
+const NO_SUMMARIES = 'Summaries can only be followed in the desktop app.'
+
+function summarizer(): WailsAPI {
+  const api = wails()
+  if (!api || typeof api.SummaryStatus !== 'function') throw new Error(NO_SUMMARIES)
+  return api
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return (v && typeof v === 'object' ? v : {}) as Record<string, unknown>
+}
+
+/** Index progress as the UI relies on it, from whatever came over the wire. */
+export function normalizeIndexProgress(raw: unknown): IndexProgress {
+  const r = record(raw)
+  return { indexed: count(r.indexed), total: count(r.total), done: r.done === true }
+}
+
+/** Summary progress as the UI relies on it, from whatever came over the wire. */
+export function normalizeSummaryProgress(raw: unknown): SummaryProgress {
+  const r = record(raw)
+  return {
+    done: count(r.done),
+    total: count(r.total),
+    failed: count(r.failed),
+    rate: count(r.rate),
+    left_ns: count(r.left_ns),
+    source: text(r.source),
+    running: r.running === true,
+  }
+}
+
+/** How far summarizing is, with what, and why it is built-in when it is. */
+export async function summaryStatus(): Promise<SummaryStatus> {
+  const r = await call(() => summarizer().SummaryStatus())
+  return { ...normalizeSummaryProgress(r), pending: count(record(r).pending), note: text(record(r).note) }
+}
+
+/** Stops the running summaries; what is left stays queued for the next start. */
+export async function cancelSummaries(): Promise<void> {
+  await call(() => summarizer().CancelSummaries())
+}
+
+/** Summarizes one session again, in the background. */
+export async function resummarize(id: number): Promise<void> {
+  await call(() => summarizer().Resummarize(id))
+}
+
+/** Calls cb while the search index catches up with the database, and once more with done set. */
+export function onIndexProgress(cb: (p: IndexProgress) => void): Unsubscribe {
+  return subscribe(EVENT_INDEX_PROGRESS, (data) => cb(normalizeIndexProgress(data)))
+}
+
+/** Calls cb while summaries are made, and once more with running unset when the run ends. */
+export function onSummaryProgress(cb: (p: SummaryProgress) => void): Unsubscribe {
+  return subscribe(EVENT_SUMMARY_PROGRESS, (data) => cb(normalizeSummaryProgress(data)))
 }

@@ -5,11 +5,15 @@ import {
   colorSlot,
   formatDuration,
   formatName,
+  formatRate,
   formatStart,
+  handoffOutcome,
   initials,
   messageCount,
   plural,
+  sentimentName,
   statusName,
+  summarizerName,
 } from './format'
 
 describe('formatDuration', () => {
@@ -120,5 +124,62 @@ describe('formatName', () => {
     expect(formatName('whatsapp-txt')).toBe('WhatsApp chat')
     expect(formatName('whatsapp-zip')).toBe('WhatsApp export')
     expect(formatName('telegram-json')).toBe('telegram-json')
+  })
+})
+
+describe('sentimentName', () => {
+  it.each([
+    { in: 'positive', want: 'Positive' },
+    { in: 'neutral', want: 'Neutral' },
+    { in: 'negative', want: 'Negative' },
+    { in: 'ecstatic', want: null },
+    { in: '', want: null },
+    { in: null, want: null },
+  ])('$in → $want', ({ in: input, want }) => {
+    expect(sentimentName(input)).toBe(want)
+  })
+})
+
+describe('handoffOutcome', () => {
+  it.each([
+    { name: 'taken over', h: { agent: 'Maria Lopez', wait_s: 480, bot_only: false }, want: '→ Maria Lopez after 8 min' },
+    { name: 'taken over at once', h: { agent: 'Maria', wait_s: 0, bot_only: false }, want: '→ Maria after 0 s' },
+    { name: 'wait unknown', h: { agent: 'Maria', wait_s: null, bot_only: false }, want: '→ Maria' },
+    { name: 'bot only', h: { agent: null, wait_s: null, bot_only: true }, want: 'bot only' },
+    { name: 'blank agent', h: { agent: '  ', wait_s: 5, bot_only: true }, want: 'bot only' },
+    { name: 'nothing known', h: { agent: null, wait_s: null, bot_only: false }, want: '' },
+  ])('$name', ({ h, want }) => {
+    expect(handoffOutcome(h)).toBe(want)
+  })
+})
+
+describe('formatRate', () => {
+  it.each([
+    { rate: 0, want: '' },
+    { rate: -1, want: '' },
+    { rate: Number.NaN, want: '' },
+    { rate: 0.3, want: '18/min' },
+    { rate: 0.001, want: '1/min' },
+    { rate: 1, want: '1/s' },
+    { rate: 2.46, want: '2.5/s' },
+    { rate: 9.96, want: '10/s' },
+    { rate: 12.4, want: '12/s' },
+  ])('$rate → "$want"', ({ rate, want }) => {
+    expect(formatRate(rate)).toBe(want)
+  })
+
+  it('groups large rates like other counts', () => {
+    expect(formatRate(12345)).toBe(`${(12345).toLocaleString()}/s`)
+  })
+})
+
+describe('summarizerName', () => {
+  it.each([
+    { in: 'builtin', want: 'built-in' },
+    { in: 'ollama:llama3.2:3b', want: 'Ollama llama3.2:3b' },
+    { in: 'ollama', want: 'Ollama' },
+    { in: 'other', want: 'other' },
+  ])('$in → $want', ({ in: input, want }) => {
+    expect(summarizerName(input)).toBe(want)
   })
 })

@@ -124,3 +124,36 @@ const formatNames: Record<string, string> = {
 export function formatName(format: string): string {
   return formatNames[format] ?? format
 }
+
+const sentimentNames: Record<string, string> = { positive: 'Positive', neutral: 'Neutral', negative: 'Negative' }
+
+/** The proper name of a sentiment id ("positive" → "Positive"); null for none or an unknown one. */
+export function sentimentName(sentiment: string | null | undefined): string | null {
+  return (sentiment && sentimentNames[sentiment]) || null
+}
+
+/**
+ * What happened after the bot, for a session with one: "→ Maria after 8 min"
+ * when a person took over, "bot only" when nobody did.
+ */
+export function handoffOutcome(h: { agent: string | null; wait_s: number | null; bot_only: boolean }): string {
+  const agent = h.agent?.trim()
+  if (agent) return h.wait_s != null ? `→ ${agent} after ${formatDuration(h.wait_s)}` : `→ ${agent}`
+  return h.bot_only ? 'bot only' : ''
+}
+
+/** A pace of work: "12/s", "2.5/s", and below one a second "18/min"; "" when unknown. */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return ''
+  if (perSecond >= 10) return `${Math.round(perSecond).toLocaleString()}/s`
+  if (perSecond >= 1) return `${Number(perSecond.toFixed(1))}/s`
+  return `${Math.max(1, Math.round(perSecond * 60))}/min`
+}
+
+/** The summarizer of a run as people say it: "builtin" → "built-in", "ollama:llama3.2" → "Ollama llama3.2". */
+export function summarizerName(source: string): string {
+  if (source === 'builtin') return 'built-in'
+  if (source === 'ollama') return 'Ollama'
+  if (source.startsWith('ollama:')) return `Ollama ${source.slice('ollama:'.length)}`
+  return source
+}

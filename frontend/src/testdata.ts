@@ -1,6 +1,8 @@
 // Test data shared by the view and timeline tests.
-import type { ImportReport, SessionView } from './api'
+import { vi } from 'vitest'
+import type { ImportReport, IndexProgress, SessionView, SummaryProgress, SummaryStatus } from './api'
 import type { ImportDeps } from './importbar'
+import type { BackgroundDeps } from './status'
 
 export function session(over: Partial<SessionView> = {}): SessionView {
   return {
@@ -13,16 +15,18 @@ export function session(over: Partial<SessionView> = {}): SessionView {
     duration_s: 3900,
     message_count: 12,
     summary: null,
+    summary_source: null,
+    summary_error: null,
     sentiment: null,
     labels: [],
     fields: {},
-    handoff: { bot: null, agent: null, at: null },
+    handoff: { bot: null, agent: null, at: null, wait_s: null, bot_only: false },
     ...over,
   }
 }
 
-/** Import controls of a UI that cannot import (served to a browser). */
-export const noImport: ImportDeps = {
+/** A UI served to a browser: it cannot import and hears of no background work. */
+export const noImport: ImportDeps & BackgroundDeps = {
   canImport: () => false,
   chooseAndImport: () => Promise.reject(new Error('not available')),
   watchFolder: () => Promise.reject(new Error('not available')),
@@ -30,6 +34,10 @@ export const noImport: ImportDeps = {
   setWatchFolder: () => Promise.reject(new Error('not available')),
   onImportBusy: () => () => {},
   onImportReport: () => () => {},
+  onIndexProgress: () => () => {},
+  onSummaryProgress: () => () => {},
+  summaryStatus: () => Promise.reject(new Error('not available')),
+  cancelSummaries: () => Promise.reject(new Error('not available')),
 }
 
 /** An import report; totals are summed from the files unless given. */
@@ -57,5 +65,35 @@ export function report(files: Partial<ImportReport['files'][number]>[] = [], tot
       failed: full.filter((f) => f.error !== null).length,
       ...totals,
     },
+  }
+}
+
+/** Progress of a summary run; running unless told. */
+export function progress(over: Partial<SummaryProgress> = {}): SummaryProgress {
+  return { done: 120, total: 500, failed: 0, rate: 12, left_ns: 30e9, source: 'builtin', running: true, ...over }
+}
+
+/** Background work the tests drive by hand: emit events, answer the status. */
+export function backgroundBus(status: Partial<SummaryStatus> = {}) {
+  const index = new Set<(p: IndexProgress) => void>()
+  const summary = new Set<(p: SummaryProgress) => void>()
+  const deps = {
+    status: { ...progress({ done: 0, total: 0, rate: 0, left_ns: 0, running: false }), pending: 0, note: '', ...status } as SummaryStatus,
+    onIndexProgress: vi.fn((cb: (p: IndexProgress) => void) => {
+      index.add(cb)
+      return () => void index.delete(cb)
+    }),
+    onSummaryProgress: vi.fn((cb: (p: SummaryProgress) => void) => {
+      summary.add(cb)
+      return () => void summary.delete(cb)
+    }),
+    summaryStatus: vi.fn(async (): Promise<SummaryStatus> => ({ ...deps.status })),
+    cancelSummaries: vi.fn(async () => undefined),
+  }
+  return {
+    deps,
+    emitIndex: (p: Partial<IndexProgress>) => index.forEach((cb) => cb({ indexed: 0, total: 0, done: false, ...p })),
+    emitSummary: (p: Partial<SummaryProgress>) => summary.forEach((cb) => cb(progress(p))),
+    listeners: () => index.size + summary.size,
   }
 }

@@ -1,14 +1,16 @@
-// The timeline page: status switch, import controls, the report of the last
-// import, rows in pages, empty and error states.
+// The timeline page: status switch, import controls, the status line of
+// background work, the report of the last import, rows in pages, empty and
+// error states.
 
 import * as api from './api'
 import type { AppInfo, ImportReport, ListRequest, SessionPage, StatusFilter } from './api'
 import { ImportControls, type ImportDeps } from './importbar'
 import { renderProblem, renderReport } from './report'
+import { BackgroundStatus, type BackgroundDeps } from './status'
 import { h, renderEmpty, renderError, renderFooter, renderRow } from './view'
 
 /** What the page needs from the program; api.ts in the app, fakes in tests. */
-export interface TimelineDeps extends ImportDeps {
+export interface TimelineDeps extends ImportDeps, BackgroundDeps {
   listSessions(req: ListRequest): Promise<SessionPage>
   appInfo(): Promise<AppInfo>
   logInfo(message: string): void
@@ -24,6 +26,8 @@ export class Timeline {
   private status: StatusFilter = 'all'
   private cursor: string | null = null
   private rows = 0
+  /** Pages on screen: a summary run refreshes the list only while it is 1. */
+  private pages = 0
   private loading = false
   // Bumped on every reset so that answers to an older request are dropped.
   private generation = 0
@@ -31,6 +35,7 @@ export class Timeline {
   private readonly switchButtons = new Map<StatusFilter, HTMLButtonElement>()
   /** Null where the program cannot import (the UI served to a browser). */
   private readonly imports: ImportControls | null
+  private readonly background: BackgroundStatus
   private readonly notice = h('div', 'notice')
   private readonly state = h('div', 'state')
   private readonly list = h('ol', 'timeline')
@@ -62,12 +67,18 @@ export class Timeline {
           problem: (title, err) => this.showNotice(renderProblem(title, err, () => this.dismissNotice())),
         })
       : null
+    this.background = new BackgroundStatus(deps, {
+      summariesDone: () => void this.refreshFirstPage(),
+      log: (m) => deps.logInfo(m),
+    })
     if (this.imports) {
       inner.append(this.imports.actions)
       const sub = h('div', 'topbar-sub')
       sub.append(this.imports.watchBar, this.imports.progress)
       header.append(sub)
     }
+    // The last row of the header, shown only while there is something to tell.
+    header.append(this.background.el)
     const main = h('main', 'content')
     main.append(this.notice, this.state, this.list, this.footer)
     this.root.replaceChildren(header, main)
@@ -75,16 +86,27 @@ export class Timeline {
     this.markStatus()
   }
 
-  /** Listens to imports and loads the first page. */
+  /** Listens to imports and background work, and loads the first page. */
   start(): Promise<void> {
     void this.imports?.start()
+    void this.background.start()
     return this.reset()
   }
 
-  /** Stops listening to imports and drops answers still on their way. */
+  /** Stops listening to imports and background work, and drops answers still on their way. */
   destroy(): void {
     this.generation++
     this.imports?.destroy()
+    this.background.destroy()
+  }
+
+  /**
+   * Loads the first page again so that new summaries show, while only the
+   * first page is on screen: with more loaded, the user's place is kept.
+   */
+  refreshFirstPage(): Promise<void> {
+    if (this.loading || this.pages !== 1) return Promise.resolve()
+    return this.refresh()
   }
 
   /** Shows the report of an import on top of the list and reloads the list from the first page. */
@@ -126,6 +148,7 @@ export class Timeline {
     this.generation++
     this.cursor = null
     this.rows = 0
+    this.pages = 0
     this.loading = false
     this.list.replaceChildren()
     this.footer.replaceChildren()
@@ -138,6 +161,7 @@ export class Timeline {
     this.generation++
     this.cursor = null
     this.rows = 0
+    this.pages = 0
     this.loading = false
     return this.load(this.generation)
   }
@@ -164,6 +188,7 @@ export class Timeline {
       if (first) this.list.replaceChildren(...page.sessions.map(renderRow))
       else this.list.append(...page.sessions.map(renderRow))
       this.rows += page.sessions.length
+      this.pages++
       this.renderFooter()
       this.deps.logInfo(`sessions-ui: rendered ${this.rows} rows`)
     } catch (e) {

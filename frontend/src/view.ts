@@ -7,8 +7,10 @@ import {
   colorSlot,
   formatDuration,
   formatStart,
+  handoffOutcome,
   initials,
   messageCount,
+  sentimentName,
   statusName,
 } from './format'
 import { channelIcon } from './icons'
@@ -16,6 +18,9 @@ import { channelIcon } from './icons'
 export const IMPORT_EXAMPLE = 'sessions import "WhatsApp Chat with Alice.zip"'
 export const END_TEXT = "You've reached the end of the sessions."
 export const LOAD_MORE_TEXT = 'Load More Sessions'
+export const BUILTIN_TEXT = 'built-in'
+export const BUILTIN_TITLE = 'Made by the built-in summarizer; Ollama makes better ones'
+export const SUMMARY_PENDING_TEXT = 'Summary pending…'
 
 /** createElement with an optional class and text. */
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -56,10 +61,16 @@ export function renderRow(s: SessionView): HTMLLIElement {
   meta.append(h('span', 'row-count', messageCount(s.message_count)))
   const badge = h('span', `badge badge--${s.status === 'active' ? 'active' : 'completed'}`, statusName(s.status))
   meta.append(badge)
+  const sentiment = sentimentName(s.sentiment)
+  if (sentiment) {
+    const mood = h('span', `sentiment sentiment--${s.sentiment}`, sentiment)
+    mood.title = 'Sentiment of the conversation'
+    meta.append(mood)
+  }
+  const handoff = renderHandoff(s)
+  if (handoff) meta.append(handoff)
 
-  main.append(top, meta)
-
-  if (s.summary) main.append(h('p', 'row-summary', s.summary))
+  main.append(top, meta, renderSummary(s))
 
   if (s.labels && s.labels.length > 0) {
     const labels = h('ul', 'row-labels')
@@ -70,6 +81,47 @@ export function renderRow(s: SessionView): HTMLLIElement {
 
   li.append(avatar, main)
   return li
+}
+
+/** "AI: Shop Bot → Maria after 8 min" or "AI: Shop Bot bot only"; null without a bot. */
+function renderHandoff(s: SessionView): HTMLElement | null {
+  const bot = s.handoff?.bot?.trim()
+  if (!bot) return null
+  const el = h('span', 'row-handoff')
+  el.append(h('span', 'row-bot', `AI: ${bot}`))
+  const outcome = handoffOutcome({
+    agent: s.handoff.agent ?? null,
+    wait_s: s.handoff.wait_s ?? null,
+    bot_only: s.handoff.bot_only === true,
+  })
+  if (outcome === 'bot only') {
+    el.append(' ', h('span', 'tag', outcome))
+  } else if (outcome) {
+    const after = h('span', 'row-agent', outcome)
+    if (s.handoff.at) after.title = `Taken over ${formatStart(s.handoff.at)}`
+    el.append(' ', after)
+  }
+  return el
+}
+
+/** The summary with a tag on built-in ones; until there is one, that it is pending or why it failed. */
+function renderSummary(s: SessionView): HTMLElement {
+  if (!s.summary) {
+    if (s.summary_error) {
+      const p = h('p', 'row-summary-note row-summary-note--error', `Summary failed: ${s.summary_error}`)
+      p.title = s.summary_error
+      return p
+    }
+    return h('p', 'row-summary-note', SUMMARY_PENDING_TEXT)
+  }
+  const line = h('div', 'row-summary-line')
+  line.append(h('p', 'row-summary', s.summary))
+  if (s.summary_source === 'builtin') {
+    const tag = h('span', 'tag tag--builtin', BUILTIN_TEXT)
+    tag.title = BUILTIN_TITLE
+    line.append(tag)
+  }
+  return line
 }
 
 /**
