@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"fmt"
 	"io"
@@ -91,14 +92,33 @@ type summaryRun struct {
 	last     summaries.Progress
 	upgraded bool // built-in summaries were queued for the model in this run of the app
 	note     string
+	detail   string
+}
+
+// shortReason says in a few words why Ollama cannot be used.
+func shortReason(err error, mc summarize.OllamaConfig) string {
+	model := mc.Model
+	if model == "" {
+		model = summarize.DefaultModel
+	}
+	switch {
+	case errors.Is(err, summarize.ErrOllamaDown):
+		return "Ollama isn't running (start it with: ollama serve)"
+	case errors.Is(err, summarize.ErrModelMissing):
+		return "the model " + model + " isn't installed (run: ollama pull " + model + ")"
+	default:
+		return "Ollama can't be used"
+	}
 }
 
 // SummaryStatus is what the UI shows about summaries.
 type SummaryStatus struct {
 	summaries.Progress
 	Pending int `json:"pending"`
-	// Note says why summaries are built-in (no Ollama), when they are.
-	Note string `json:"note"`
+	// Note says in a few words why summaries are built-in (no Ollama),
+	// when they are; NoteDetail is the full error behind it.
+	Note       string `json:"note"`
+	NoteDetail string `json:"note_detail"`
 }
 
 // SummaryStatus tells how far summarizing is and with what.
@@ -109,7 +129,7 @@ func (a *API) SummaryStatus() (*SummaryStatus, error) {
 	}
 	a.sum.mu.Lock()
 	defer a.sum.mu.Unlock()
-	return &SummaryStatus{Progress: a.sum.last, Pending: n, Note: a.sum.note}, nil
+	return &SummaryStatus{Progress: a.sum.last, Pending: n, Note: a.sum.note, NoteDetail: a.sum.detail}, nil
 }
 
 // Resummarize summarizes one session again, now, in the background.
@@ -171,9 +191,11 @@ func (a *API) summarizeInBackground() {
 func (a *API) summarizeOnce(ctx context.Context) {
 	sum, why := chooseSummarizer(ctx, a.st, ModelConfig{})
 	a.sum.mu.Lock()
-	a.sum.note = ""
+	a.sum.note, a.sum.detail = "", ""
 	if why != nil {
-		a.sum.note = "Built-in summaries: " + why.Error()
+		cfg, _ := ModelConfig{}.resolve(ctx, a.st)
+		a.sum.note = "Built-in summaries: " + shortReason(why, cfg)
+		a.sum.detail = why.Error()
 	}
 	upgrade := why == nil && !a.sum.upgraded
 	if upgrade {

@@ -146,11 +146,11 @@ const syncBatch = 2000
 func (s *Service) Sync(ctx context.Context, progress func(done, total int)) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
-	total, err := s.st.OutboxLen(ctx)
+	waiting, err := s.st.OutboxLen(ctx)
 	if err != nil {
 		return err
 	}
-	if total == 0 {
+	if waiting == 0 {
 		if s.ix.NeedsRebuild() {
 			return s.ix.MarkRebuilt(ctx)
 		}
@@ -206,7 +206,14 @@ func (s *Service) Sync(ctx context.Context, progress func(done, total int)) erro
 		}
 		done += len(entries)
 		if progress != nil {
-			progress(min(done, total), max(total, done))
+			// Changes keep landing while the index catches up (a summary
+			// stored queues its session again): what is left is counted
+			// afresh, so the total is what this catch-up really does.
+			left, err := s.st.OutboxLen(ctx)
+			if err != nil {
+				return err
+			}
+			progress(done, done+left)
 		}
 	}
 }
