@@ -261,6 +261,14 @@ END;
 -- Sessions imported before this migration get their summaries too.
 INSERT INTO summary_jobs(session_id, queued_at) SELECT id, updated_at FROM sessions WHERE summary IS NULL;
 `,
+
+	// 4: the moment a session stops being active, as an indexed column:
+	// status filters become an index range instead of arithmetic on every
+	// row, and active sessions (always few) can be counted at once.
+	`
+ALTER TABLE sessions ADD COLUMN active_until INTEGER GENERATED ALWAYS AS (last_message_at + gap_ms) VIRTUAL;
+CREATE INDEX sessions_active_until ON sessions(active_until);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -186,10 +186,10 @@ func (q ListSessions) where() ([]string, []any, error) {
 	switch q.Status {
 	case "", StatusAll:
 	case StatusActive:
-		where = append(where, `s.last_message_at > ? - s.gap_ms`)
+		where = append(where, `s.active_until > ?`)
 		args = append(args, q.Now)
 	case StatusCompleted:
-		where = append(where, `s.last_message_at <= ? - s.gap_ms`)
+		where = append(where, `s.active_until <= ?`)
 		args = append(args, q.Now)
 	default:
 		return nil, nil, fmt.Errorf("list sessions: unknown status %q (want all, active or completed)", q.Status)
@@ -291,7 +291,23 @@ func (s *Store) ListSessions(ctx context.Context, q ListSessions) ([]Session, er
 }
 
 // CountSessions is the number of sessions ListSessions would page through.
+// Completed sessions are counted as all minus the active ones: the active
+// are few and found through their index, while counting the completed
+// directly would read most of the table.
 func (s *Store) CountSessions(ctx context.Context, q ListSessions) (int, error) {
+	if q.Status == StatusCompleted {
+		q.Status = StatusAll
+		all, err := s.CountSessions(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		q.Status = StatusActive
+		active, err := s.CountSessions(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		return all - active, nil
+	}
 	where, args, err := q.where()
 	if err != nil {
 		return 0, err
