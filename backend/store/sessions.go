@@ -79,7 +79,7 @@ func (tx *Tx) ConversationSessions(ctx context.Context, conversationID int64) ([
 
 // InsertSession adds a session to a conversation.
 func (tx *Tx) InsertSession(ctx context.Context, conversationID, contactID int64, channel string, sp SessionSpan, now int64) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `
+	res, err := tx.exec(ctx, `
 		INSERT INTO sessions(conversation_id, contact_id, channel, started_at, last_message_at, gap_ms, message_count,
 			bot, handoff_agent, handoff_at, handoff_wait_ms, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -95,7 +95,7 @@ func (tx *Tx) InsertSession(ctx context.Context, conversationID, contactID int64
 // nothing (not even updated_at) when they are the same, so re-importing the
 // same file leaves the session as it was.
 func (tx *Tx) UpdateSession(ctx context.Context, id int64, sp SessionSpan, now int64) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		UPDATE sessions SET started_at = ?, last_message_at = ?, gap_ms = ?, message_count = ?,
 			bot = ?, handoff_agent = ?, handoff_at = ?, handoff_wait_ms = ?, updated_at = ?
 		WHERE id = ? AND (started_at, last_message_at, gap_ms, message_count, COALESCE(bot, ''), COALESCE(handoff_agent, ''), COALESCE(handoff_at, 0))

@@ -112,7 +112,27 @@ func (s *Store) Close() error {
 // Tx is a write transaction. Every change of the store goes through one, so
 // an import either lands whole or not at all.
 type Tx struct {
-	tx *sql.Tx
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// exec runs a statement that a transaction runs many times, prepared once:
+// preparing compiles the triggers it fires too, which cost more than the
+// write itself when an import adds tens of thousands of sessions.
+// database/sql closes the statements when the transaction ends.
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	stmt, ok := tx.stmts[query]
+	if !ok {
+		var err error
+		if stmt, err = tx.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		if tx.stmts == nil {
+			tx.stmts = map[string]*sql.Stmt{}
+		}
+		tx.stmts[query] = stmt
+	}
+	return stmt.ExecContext(ctx, args...)
 }
 
 // Update runs fn in a write transaction, committing when fn returns nil and
