@@ -1,0 +1,250 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Benchmarks:
+//
+//	go test -run '^$' -bench '100k$' -benchtime 1x ./backend/search/
+//	go test -run '^$' -bench '1M$' -benchtime 1x -timeout 60m ./backend/search/
+//
+// BenchmarkIndex* build an index from Synthetic docs with Apply (chunks of
+// benchChunk changes, Workers=2) and report docs/s and the size on disk;
+// BenchmarkSearch* time ~200 varied queries one by one on an index built
+// once per process (the one BenchmarkIndex* built, when it ran first) and
+// report p50/p99 in ms.
+
+// benchChunk is the number of changes per Apply call while building.
+const benchChunk = 10_000
+
+// benchQueries is the number of varied queries per search case.
+const benchQueries = 200
+
+var (
+	benchMu    sync.Mutex
+	benchBuilt = map[int]*benchIndex{}
+	benchDirs  []string
+)
+
+type benchIndex struct {
+	ix   *Index
+	docs []Doc
+}
+
+// TestMain removes the benchmarks' index folders.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	benchMu.Lock()
+	for _, b := range benchBuilt {
+		b.ix.Close()
+	}
+	for _, d := range benchDirs {
+		os.RemoveAll(d)
+	}
+	benchMu.Unlock()
+	os.Exit(code)
+}
+
+// buildBench builds an index of docs in a new temp folder.
+func buildBench(b *testing.B, docs []Doc) (*Index, time.Duration) {
+	b.Helper()
+	dir, err := os.MkdirTemp("", "search-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchMu.Lock()
+	benchDirs = append(benchDirs, dir)
+	benchMu.Unlock()
+	ctx := context.Background()
+	ix, err := Open(ctx, dir, Options{Workers: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	changes := make([]Change, 0, benchChunk)
+	for i := 0; i < len(docs); i += benchChunk {
+		changes = changes[:0]
+		for _, d := range docs[i:min(i+benchChunk, len(docs))] {
+			changes = append(changes, Change{Doc: d})
+		}
+		if err := ix.Apply(ctx, changes); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := ix.MarkRebuilt(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return ix, time.Since(start)
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func runBenchIndex(b *testing.B, n int) {
+	docs := Synthetic(n, 1)
+	b.ResetTimer()
+	var total time.Duration
+	var ix *Index
+	cpu0 := cpuTime()
+	for range b.N {
+		if ix != nil {
+			ix.Close()
+		}
+		var d time.Duration
+		ix, d = buildBench(b, docs)
+		total += d
+	}
+	b.StopTimer()
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(n*b.N)/total.Seconds(), "docs/s")
+	// CPU time per document, all goroutines: what the machine must spend,
+	// whatever else shares it; 2 cores / cpu-µs/doc bounds the rate.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "cpu-µs/doc")
+	b.ReportMetric(float64(dirSize(ix.dir))/float64(n)*100_000/(1<<20), "MB/100k-docs")
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if benchBuilt[n] == nil {
+		benchBuilt[n] = &benchIndex{ix: ix, docs: docs}
+	} else {
+		ix.Close()
+	}
+}
+
+func BenchmarkIndex100k(b *testing.B) { runBenchIndex(b, 100_000) }
+func BenchmarkIndex1M(b *testing.B)   { runBenchIndex(b, 1_000_000) }
+
+// prebuilt returns the index of n synthetic docs, building it once.
+func prebuilt(b *testing.B, n int) *benchIndex {
+	benchMu.Lock()
+	bi := benchBuilt[n]
+	benchMu.Unlock()
+	if bi != nil {
+		return bi
+	}
+	docs := Synthetic(n, 1)
+	ix, d := buildBench(b, docs)
+	b.Logf("built %d docs in %v (%.0f docs/s), %d MB", n, d.Round(time.Millisecond), float64(n)/d.Seconds(), dirSize(ix.dir)>>20)
+	bi = &benchIndex{ix: ix, docs: docs}
+	benchMu.Lock()
+	benchBuilt[n] = bi
+	benchMu.Unlock()
+	return bi
+}
+
+// benchCase makes the i-th query of a case; prepare, when set, runs before
+// the timed search (untimed) and may return the query to time instead.
+type benchCase struct {
+	name    string
+	query   func(i int) Query
+	prepare func(ctx context.Context, ix *Index, q Query) (Query, error)
+}
+
+func benchSearch(b *testing.B, n int) {
+	bi := prebuilt(b, n)
+	ix := bi.ix
+	vocab := SyntheticVocabulary()
+	r := rand.New(rand.NewPCG(7, 7))
+	pick := func(lo, hi int) string { return vocab[lo+r.IntN(hi-lo)] }
+	prefixes := make([]string, benchQueries)
+	for i := range prefixes {
+		name := strings.ToLower(firstNames[r.IntN(len(firstNames))])
+		prefixes[i] = name[:min(len(name), 3)]
+	}
+	common := make([]string, benchQueries)
+	rare := make([]string, benchQueries)
+	medium := make([]string, benchQueries)
+	for i := range benchQueries {
+		common[i] = pick(1, 20)
+		rare[i] = pick(1500, vocabSize)
+		medium[i] = pick(50, 300)
+	}
+	year := int64(365 * 24 * time.Hour / time.Millisecond)
+	cases := []benchCase{
+		{name: "common-word", query: func(i int) Query { return Query{Q: common[i]} }},
+		{name: "rare-word", query: func(i int) Query { return Query{Q: rare[i]} }},
+		{name: "absent-word", query: func(i int) Query { return Query{Q: fmt.Sprintf("zzqx%d", i)} }},
+		{name: "partial-name", query: func(i int) Query { return Query{Q: prefixes[i]} }},
+		{name: "layered", query: func(i int) Query {
+			from := SyntheticStart + int64(i)*(SyntheticEnd-SyntheticStart-year)/benchQueries
+			return Query{
+				Q:        medium[i],
+				Channels: []string{[]string{"whatsapp", "instagram", "facebook", "webchat"}[i%4]},
+				Labels:   []string{syntheticLabels[i%len(syntheticLabels)]},
+				From:     from,
+				To:       from + year,
+			}
+		}},
+		{name: "deep-page-21", query: func(i int) Query { return Query{Q: common[i]} },
+			prepare: func(ctx context.Context, ix *Index, q Query) (Query, error) {
+				for range 20 {
+					res, err := ix.Search(ctx, q)
+					if err != nil || res.Next == nil {
+						return q, err
+					}
+					q.After = res.Next
+				}
+				return q, nil
+			}},
+		{name: "count-common-word", query: func(i int) Query { return Query{Q: common[i], Count: true} },
+			prepare: func(_ context.Context, ix *Index, q Query) (Query, error) {
+				ix.totals.clear() // time the count, not the cache
+				return q, nil
+			}},
+	}
+	ctx := context.Background()
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var times []time.Duration
+			var hits int
+			for range b.N {
+				for i := range benchQueries {
+					q := c.query(i)
+					if c.prepare != nil {
+						var err error
+						if q, err = c.prepare(ctx, ix, q); err != nil {
+							b.Fatal(err)
+						}
+					}
+					start := time.Now()
+					res, err := ix.Search(ctx, q)
+					times = append(times, time.Since(start))
+					if err != nil {
+						b.Fatal(err)
+					}
+					hits += len(res.IDs)
+				}
+			}
+			slices.Sort(times)
+			ms := func(p float64) float64 {
+				return float64(times[int(p*float64(len(times)-1))].Microseconds()) / 1000
+			}
+			b.ReportMetric(ms(0.50), "p50-ms")
+			b.ReportMetric(ms(0.99), "p99-ms")
+			b.ReportMetric(float64(hits)/float64(len(times)), "ids/query")
+		})
+	}
+}
+
+func BenchmarkSearch100k(b *testing.B) { benchSearch(b, 100_000) }
+func BenchmarkSearch1M(b *testing.B)   { benchSearch(b, 1_000_000) }
