@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -326,5 +327,25 @@ func TestDeletedAndMergedSessionsLeaveTheIndex(t *testing.T) {
 	}
 	if got := f.list(t, Filter{Q: "discount"}); len(got) != 0 {
 		t.Fatalf("a merged-away session is still found: %v", got)
+	}
+}
+
+func TestSecondProcessFallsBackToSQLite(t *testing.T) {
+	f := open(t)
+	// The app holds the index; the command line opens the same data dir.
+	other, err := Open(context.Background(), f.st, filepath.Join(f.dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	p, err := other.List(context.Background(), Filter{Channels: []string{"webchat"}}, now, 10, nil)
+	if err != nil || len(p.Sessions) != 2 {
+		t.Fatalf("filters without words: %+v, %v", p, err)
+	}
+	if _, err := other.List(context.Background(), Filter{Q: "jane"}, now, 10, nil); !errors.Is(err, ErrIndexBusy) {
+		t.Fatalf("word search = %v, want ErrIndexBusy", err)
+	}
+	if err := other.Sync(context.Background(), nil); err != nil {
+		t.Fatalf("Sync without the index: %v", err)
 	}
 }
