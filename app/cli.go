@@ -187,6 +187,18 @@ func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseNoArgs parses a command that takes flags only.
+func parseNoArgs(fset *flag.FlagSet, args []string) error {
+	pos, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", pos[0])}
+	}
+	return nil
+}
+
 func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fset := flag.NewFlagSet(name, flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
@@ -236,22 +248,27 @@ func (b *backend) api(ctx context.Context, cfg Config) *API {
 // syncIndex brings the search index up to date, telling a terminal how far
 // it is when that takes a while.
 func (b *backend) syncIndex(ctx context.Context, stderr io.Writer) error {
-	last := time.Now()
-	err := b.tl.Sync(ctx, func(done, total int) {
-		if time.Since(last) > 500*time.Millisecond || done == total {
-			if total > syncBatchQuiet {
-				fmt.Fprintf(stderr, "\rindexing for search: %d/%d", done, total)
-				if done == total {
-					fmt.Fprintln(stderr)
-				}
-			}
-			last = time.Now()
-		}
-	})
+	err := b.tl.Sync(ctx, indexProgress(stderr, "indexing for search", syncBatchQuiet))
 	if err != nil {
 		return fmt.Errorf("update search index: %w", err)
 	}
 	return nil
+}
+
+// indexProgress prints index progress on one terminal line, twice a
+// second at most, once more than quiet sessions are to be done.
+func indexProgress(w io.Writer, what string, quiet int) func(done, total int) {
+	last := time.Now()
+	return func(done, total int) {
+		if total <= quiet || (time.Since(last) < 500*time.Millisecond && done != total) {
+			return
+		}
+		fmt.Fprintf(w, "\r%s: %d/%d", what, done, total)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+		last = time.Now()
+	}
 }
 
 // syncBatchQuiet is how many sessions the index catches up with silently.
@@ -408,12 +425,8 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	fset.Var(&labels, "label", "labels")
 	fset.Var(&fields, "field", "KEY=VALUE")
 	asJSON := fset.Bool("json", false, "json")
-	pos, err := parseInterleaved(fset, args)
-	if err != nil {
+	if err := parseNoArgs(fset, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", pos[0])}
 	}
 	req.Channels, req.Labels = splitList(channels), splitList(labels)
 	for _, kv := range fields {
@@ -480,12 +493,8 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 
 func runReindex(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("reindex", &cfg)
-	pos, err := parseInterleaved(fset, args)
-	if err != nil {
+	if err := parseNoArgs(fset, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", pos[0])}
 	}
 	b, err := open(ctx, cfg)
 	if err != nil {
@@ -493,15 +502,7 @@ func runReindex(ctx context.Context, cfg Config, args []string, stdout, stderr i
 	}
 	defer b.Close()
 	started := time.Now()
-	last := started
-	err = b.tl.Rebuild(ctx, func(done, total int) {
-		if time.Since(last) > 500*time.Millisecond || done == total {
-			fmt.Fprintf(stderr, "\rindexing: %d/%d", done, total)
-			last = time.Now()
-		}
-	})
-	fmt.Fprintln(stderr)
-	if err != nil {
+	if err := b.tl.Rebuild(ctx, indexProgress(stderr, "indexing", 0)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Search index rebuilt in %s.\n", time.Since(started).Round(time.Millisecond))

@@ -204,3 +204,52 @@ func TestSummarizeFallsBackToBuiltin(t *testing.T) {
 		t.Fatalf("show:\n%s", out)
 	}
 }
+
+func TestListFiltersAndReindex(t *testing.T) {
+	data := t.TempDir()
+	if code, _, errOut := run(t, "--data", data, "import", "--tz", "UTC", aliceFile, "../docs/examples/webchat-example.csv"); code != 0 {
+		t.Fatal(errOut)
+	}
+	total := func(args ...string) float64 {
+		t.Helper()
+		code, out, errOut := run(t, append([]string{"--data", data, "list", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("list %v: %s", args, errOut)
+		}
+		var page map[string]any
+		if err := json.Unmarshal([]byte(out), &page); err != nil {
+			t.Fatal(err)
+		}
+		return page["total"].(float64)
+	}
+	tests := []struct {
+		args []string
+		want float64
+	}{
+		{nil, 4},
+		{[]string{"--q", "alice"}, 2},
+		{[]string{"--channel", "webchat"}, 2},
+		{[]string{"--channel", "whatsapp,webchat", "--from", "2024-03-15"}, 3},
+		{[]string{"--text", "teapot"}, 2},
+		{[]string{"--email", "example.com"}, 1},
+		{[]string{"--sentiment", "positive", "--status", "completed", "--to", "2000-01-01"}, 0},
+	}
+	check := func() {
+		for _, tt := range tests {
+			if got := total(tt.args...); got != tt.want {
+				t.Errorf("list %v: total %v, want %v", tt.args, got, tt.want)
+			}
+		}
+	}
+	check()
+	if code, out, errOut := run(t, "--data", data, "reindex"); code != 0 || !strings.Contains(out, "rebuilt") {
+		t.Fatalf("reindex: %d %s %s", code, out, errOut)
+	}
+	check()
+	if code, _, errOut := run(t, "--data", data, "list", "--field", "nokey"); code != 2 || !strings.Contains(errOut, "KEY=VALUE") {
+		t.Fatalf("bad --field: %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "--data", data, "list", "--channel", "telegram"); code != 2 || !strings.Contains(errOut, "telegram") {
+		t.Fatalf("bad --channel: %d %s", code, errOut)
+	}
+}

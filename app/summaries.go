@@ -239,12 +239,8 @@ func runSummarize(ctx context.Context, cfg Config, args []string, stdout, stderr
 	builtin := fset.Bool("builtin", false, "use the built-in summarizer")
 	all := fset.Bool("all", false, "summarize every session again")
 	retry := fset.Bool("retry-failed", false, "try the sessions that failed again")
-	pos, err := parseInterleaved(fset, args)
-	if err != nil {
+	if err := parseNoArgs(fset, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", pos[0])}
 	}
 	b, err := open(ctx, cfg)
 	if err != nil {
