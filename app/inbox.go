@@ -211,7 +211,7 @@ func (a *API) startWatching(dir string) {
 	ctx, cancel := context.WithCancel(a.ctx)
 	done := make(chan struct{})
 	a.inbox.cancel, a.inbox.done = cancel, done
-	handler := &inboxHandler{api: a}
+	handler := &inboxHandler{api: a, inbox: importer.New(a.st, importer.Options{Location: a.loc}).Inbox(nil)}
 	go func() {
 		defer close(done)
 		defer func() {
@@ -267,20 +267,19 @@ func (a *API) importDropped(paths []string) {
 }
 
 // inboxHandler imports what the watcher finds, through the same lock as
-// the user's own imports, and tells the UI.
-type inboxHandler struct{ api *API }
+// the user's own imports, and tells the UI. Which files it takes is the
+// importer's Inbox's rule.
+type inboxHandler struct {
+	api   *API
+	inbox *importer.Inbox
+}
 
 func (h *inboxHandler) Seen(ctx context.Context, path string) (bool, error) {
-	hash, err := importer.FileHash(path)
-	if err != nil {
-		return false, err
-	}
-	return h.api.st.ImportedHash(ctx, hash)
+	return h.inbox.Seen(ctx, path)
 }
 
 func (h *inboxHandler) Import(ctx context.Context, path string) {
-	format, err := importer.Detect(path)
-	if err == nil && format == "" {
+	if !importer.MaybeExport(path) {
 		return // a photo or a note in the inbox: not ours to report
 	}
 	rep, err := h.api.importPaths(ctx, []string{path})

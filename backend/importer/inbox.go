@@ -30,12 +30,19 @@ func (in *Inbox) Seen(ctx context.Context, path string) (bool, error) {
 // Import imports the file, unless it is no export at all: a photo or a
 // note in the inbox is left alone without filling the history.
 func (in *Inbox) Import(ctx context.Context, path string) {
-	format, err := Detect(path)
-	if err == nil && format == "" {
+	if !MaybeExport(path) {
 		return
 	}
 	rep := in.im.ImportFile(ctx, path)
 	if in.onReport != nil {
 		in.onReport(rep)
 	}
+}
+
+// MaybeExport reports whether a file in a watched folder is worth an
+// import attempt: a known format, or one that cannot even be read (a
+// broken zip deserves a report). Photos and notes are not.
+func MaybeExport(path string) bool {
+	format, err := Detect(path)
+	return err != nil || format != ""
 }
