@@ -46,7 +46,9 @@ func start(t *testing.T, before func(dir string)) *harness {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
-	w := New(Config{Dir: h.dir, Settle: 300 * time.Millisecond, Poll: 50 * time.Millisecond}, inbox, nil)
+	// The settle time is far above the pause between the chunks of the slow
+	// copy below, so a loaded machine cannot make a pause look like the end.
+	w := New(Config{Dir: h.dir, Settle: time.Second, Poll: 50 * time.Millisecond}, inbox, nil)
 	go func() {
 		defer close(h.done)
 		if err := w.Run(ctx); err != nil {
@@ -78,10 +80,11 @@ func (h *harness) waitReports(t *testing.T, n int) []importer.FileReport {
 	return nil
 }
 
-// quiet asserts that nothing more gets imported for a while.
+// quiet asserts that nothing more gets imported for a while (longer than
+// the settle time).
 func (h *harness) quiet(t *testing.T, n int) {
 	t.Helper()
-	time.Sleep(time.Second)
+	time.Sleep(2500 * time.Millisecond)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.reports) != n {
