@@ -540,7 +540,7 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 	if d.EndedAt != nil {
 		fmt.Fprintf(stdout, ", ended %s (%s)", humanTime(*d.EndedAt), humanDuration(*d.DurationS))
 	}
-	fmt.Fprintf(stdout, ", %d messages\n", d.MessageCount)
+	fmt.Fprintf(stdout, ", %s\n", plural(d.MessageCount, "message"))
 	if d.Summary != nil {
 		tag := ""
 		if d.SummarySource != nil && *d.SummarySource == "builtin" {
