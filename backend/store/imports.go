@@ -27,13 +27,9 @@ type Import struct {
 
 // RecordImport adds an entry to the import history and returns its id.
 func (tx *Tx) RecordImport(ctx context.Context, im Import) (int64, error) {
-	var skipped any
-	if len(im.Skipped) > 0 {
-		b, err := json.Marshal(im.Skipped)
-		if err != nil {
-			return 0, fmt.Errorf("encode skipped lines: %w", err)
-		}
-		skipped = string(b)
+	skipped, err := jsonList(im.Skipped, "skipped lines")
+	if err != nil {
+		return 0, err
 	}
 	res, err := tx.tx.ExecContext(ctx, `
 		INSERT INTO imports(path, file_hash, format, status, conversations, messages, sessions, duplicates, skipped, error, started_at, finished_at)
@@ -49,15 +45,11 @@ func (tx *Tx) RecordImport(ctx context.Context, im Import) (int64, error) {
 // FinishImport stores the outcome of an import recorded earlier in the same
 // transaction.
 func (tx *Tx) FinishImport(ctx context.Context, im Import) error {
-	var skipped any
-	if len(im.Skipped) > 0 {
-		b, err := json.Marshal(im.Skipped)
-		if err != nil {
-			return fmt.Errorf("encode skipped lines: %w", err)
-		}
-		skipped = string(b)
+	skipped, err := jsonList(im.Skipped, "skipped lines")
+	if err != nil {
+		return err
 	}
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err = tx.tx.ExecContext(ctx, `
 		UPDATE imports SET format = ?, status = ?, conversations = ?, messages = ?, sessions = ?, duplicates = ?,
 			skipped = ?, error = ?, finished_at = ? WHERE id = ?`,
 		nullString(im.Format), im.Status, im.Conversations, im.Messages, im.Sessions, im.Duplicates,

@@ -82,21 +82,13 @@ func (mi *MessageInserter) Insert(m Message) (int64, error) {
 	if err := validMessage(m); err != nil {
 		return 0, err
 	}
-	var attachments any
-	if len(m.Attachments) > 0 {
-		b, err := json.Marshal(m.Attachments)
-		if err != nil {
-			return 0, fmt.Errorf("encode attachments: %w", err)
-		}
-		attachments = string(b)
+	attachments, err := jsonList(m.Attachments, "attachments")
+	if err != nil {
+		return 0, err
 	}
-	var reactions any
-	if len(m.Reactions) > 0 {
-		b, err := json.Marshal(m.Reactions)
-		if err != nil {
-			return 0, fmt.Errorf("encode reactions: %w", err)
-		}
-		reactions = string(b)
+	reactions, err := jsonList(m.Reactions, "reactions")
+	if err != nil {
+		return 0, err
 	}
 	var author any
 	if m.Author != "" {

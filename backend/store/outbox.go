@@ -105,34 +105,15 @@ const maxIndexedText = 32 << 10
 
 // SearchDocs loads the sessions with these ids (missing ones are left out).
 func (s *Store) SearchDocs(ctx context.Context, ids []int64) ([]SearchDoc, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	rows, err := s.read.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions s LEFT JOIN contacts c ON c.id = s.contact_id WHERE s.id IN (`+in+`)`, args...)
+	list, err := s.SessionsByIDs(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load sessions for the index: %w", err)
 	}
-	var list []Session
-	for rows.Next() {
-		sess, err := scanSession(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("load sessions for the index: %w", err)
-		}
-		list = append(list, sess)
+	args := make([]any, len(list))
+	for i, sess := range list {
+		args[i] = sess.ID
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load sessions for the index: %w", err)
-	}
-	if err := s.attachLabelsAndFields(ctx, list); err != nil {
-		return nil, err
-	}
+	in := placeholders(len(list))
 	docs := make([]SearchDoc, len(list))
 	index := make(map[int64]int, len(list))
 	for i, sess := range list {
@@ -140,7 +121,10 @@ func (s *Store) SearchDocs(ctx context.Context, ids []int64) ([]SearchDoc, error
 		index[sess.ID] = i
 	}
 	texts := make([]strings.Builder, len(list))
-	rows, err = s.read.QueryContext(ctx, `
+	if len(list) == 0 {
+		return nil, nil
+	}
+	rows, err := s.read.QueryContext(ctx, `
 		SELECT s.id, m.body FROM sessions s
 		JOIN messages m ON m.conversation_id = s.conversation_id AND m.at >= s.started_at AND m.at <= s.last_message_at
 		WHERE s.id IN (`+in+`) AND m.role != 'system' AND m.kind != 'deleted'

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -28,15 +27,11 @@ func (tx *Tx) SetSummary(ctx context.Context, sessionID int64, s Summary) error 
 	if s.Sentiment != "" {
 		sentiment = s.Sentiment
 	}
-	var topics any
-	if len(s.Topics) > 0 {
-		b, err := json.Marshal(s.Topics)
-		if err != nil {
-			return fmt.Errorf("encode topics: %w", err)
-		}
-		topics = string(b)
+	topics, err := jsonList(s.Topics, "topics")
+	if err != nil {
+		return err
 	}
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err = tx.tx.ExecContext(ctx, `
 		UPDATE sessions SET summary = ?, summary_source = ?, summary_model = ?, summary_digest = ?, summary_prompt = ?,
 			summary_hash = ?, sentiment = ?, summary_score = ?, summary_topics = ?, summary_resolved = ?, summarized_at = ?,
 			summary_error = NULL
