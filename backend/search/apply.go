@@ -126,9 +126,24 @@ func (ix *Index) Apply(ctx context.Context, changes []Change) error {
 		}
 		ops[o.id] = o
 	}
+	// Only the last change of a session writes it; earlier ones (which the
+	// outbox never sends, but callers may) only clear the months they
+	// name, so that a session moved and then changed again in one call is
+	// not left in two months.
+	last := make(map[int64]int, len(changes))
+	for i := range changes {
+		last[changes[i].Doc.ID] = i
+	}
 	for i := range changes {
 		c := &changes[i]
 		id := c.Doc.ID
+		if last[id] != i && !c.Delete {
+			if c.PrevStart != 0 {
+				set(monthOf(c.PrevStart), op{id: id})
+			}
+			set(monthOf(c.Doc.Start), op{id: id})
+			continue
+		}
 		if c.Delete {
 			if c.Doc.Start == 0 && c.PrevStart == 0 {
 				for _, m := range existing {

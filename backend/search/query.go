@@ -92,10 +92,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	base, err := ix.buildQuery(q)
+	tree, err := ix.buildTree(q)
 	if err != nil {
 		return Result{}, err
 	}
+	base := tree.query()
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -149,7 +150,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		out.IDs[i] = h.id
 	}
 	if q.Count {
-		if out.Total, err = ix.total(ctx, q, base, shards); err != nil {
+		if out.Total, err = ix.total(ctx, q, tree, shards); err != nil {
 			return Result{}, err
 		}
 	}
@@ -237,12 +238,10 @@ func bounds(q Query) (lo, hi int64) {
 
 // total counts the sessions matching q over every shard that can hold some
 // (see plan), ix.workers shards at a time, and caches the count for the
-// current generation of the index. A count visits every matching session,
-// so it costs far more than a page for common words: the cache makes paging
-// through one result set count it once. With a Status the key includes Now,
-// so the caller should keep Now fixed while paging through one listing
-// (which also keeps sessions from moving between pages as they end).
-func (ix *Index) total(ctx context.Context, q Query, base query.Query, shards []*shard) (int, error) {
+// current generation of the index. With a Status the key includes Now, so
+// the caller should keep Now fixed while paging through one listing (which
+// also keeps sessions from moving between pages as they end).
+func (ix *Index) total(ctx context.Context, q Query, tree node, shards []*shard) (int, error) {
 	key, err := totalKey(q)
 	if err != nil {
 		return 0, err
@@ -269,16 +268,12 @@ func (ix *Index) total(ctx context.Context, q Query, base query.Query, shards []
 		go func() {
 			defer wg.Done()
 			for p := range next {
-				s := p.s
-				req := bleve.NewSearchRequestOptions(withFilter(base, p.f), 0, 0, false)
-				req.Score = bleve.ScoreNone
-				res, err := s.idx.SearchInContext(ctx, req)
+				n, err := countShard(ctx, p.s, tree, p.f)
 				mu.Lock()
 				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("count in shard %s: %w", s.path, err)
-				} else if err == nil {
-					total += res.Total
+					firstErr = err
 				}
+				total += n
 				mu.Unlock()
 			}
 		}()
@@ -293,6 +288,21 @@ func (ix *Index) total(ctx context.Context, q Query, base query.Query, shards []
 	}
 	ix.totals.put(key, gen, int(total))
 	return int(total), nil
+}
+
+// Count returns the number of sessions matching q (its page position and
+// size do not matter).
+func (ix *Index) Count(ctx context.Context, q Query) (int, error) {
+	tree, err := ix.buildTree(q)
+	if err != nil {
+		return 0, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return 0, errClosed
+	}
+	return ix.total(ctx, q, tree, ix.sortedShards())
 }
 
 // totalKey identifies the set of sessions a query matches: the query
@@ -310,23 +320,17 @@ func totalKey(q Query) (string, error) {
 	return string(b), nil
 }
 
-// buildQuery turns the criteria of q, all but the range on Start and the
-// status (see plan), into one Bleve query. Words are analysed here, with
+// buildTree turns the criteria of q, all but the range on Start and the
+// status (see plan), into a tree of terms. Words are analysed here, with
 // the analyzers the documents were indexed with, and become term and prefix
-// queries, which Bleve does not analyse again.
-func (ix *Index) buildQuery(q Query) (query.Query, error) {
-	var all []query.Query
-	term := func(field, t string) query.Query {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(field)
-		return tq
-	}
+// nodes, which are not analysed again.
+func (ix *Index) buildTree(q Query) (node, error) {
+	var all []node
+	term := func(field, t string) node { return node{op: opTerm, field: field, term: t} }
 	// nameWord matches one word of a contact name: as a prefix, and for
 	// long words the known name terms one edit away (see nameTerms).
-	nameWord := func(t string) []query.Query {
-		p := bleve.NewPrefixQuery(t)
-		p.SetField(fieldName)
-		out := []query.Query{p}
+	nameWord := func(t string) []node {
+		out := []node{{op: opPrefix, field: fieldName, term: t}}
 		if utf8.RuneCountInString(t) >= fuzzyMinRunes {
 			for _, c := range ix.names.withinOne(t) {
 				out = append(out, term(fieldName, c))
@@ -334,11 +338,11 @@ func (ix *Index) buildQuery(q Query) (query.Query, error) {
 		}
 		return out
 	}
-	anyOf := func(qs []query.Query) query.Query {
-		if len(qs) == 1 {
-			return qs[0]
+	anyOf := func(ns []node) node {
+		if len(ns) == 1 {
+			return ns[0]
 		}
-		return bleve.NewDisjunctionQuery(qs...)
+		return node{op: opOr, kids: ns}
 	}
 
 	for _, t := range ix.an.terms(q.Q) {
@@ -359,7 +363,7 @@ func (ix *Index) buildQuery(q Query) (query.Query, error) {
 		all = append(all, term(fieldText, t))
 	}
 	keywords := func(field string, values []string) {
-		var alts []query.Query
+		var alts []node
 		for _, v := range values {
 			if v = keywordValue(v); v != "" {
 				alts = append(alts, term(field, v))
@@ -381,14 +385,14 @@ func (ix *Index) buildQuery(q Query) (query.Query, error) {
 	switch q.Status {
 	case "", "all", "active", "completed":
 	default:
-		return nil, fmt.Errorf("unknown status %q: want all, active or completed", q.Status)
+		return node{}, fmt.Errorf("unknown status %q: want all, active or completed", q.Status)
 	}
 
 	switch len(all) {
 	case 0:
-		return bleve.NewMatchAllQuery(), nil
+		return node{op: opAll}, nil
 	case 1:
 		return all[0], nil
 	}
-	return bleve.NewConjunctionQuery(all...), nil
+	return node{op: opAnd, kids: all}, nil
 }

@@ -439,6 +439,14 @@ func TestDeleteAndMove(t *testing.T) {
 			{Doc: Doc{ID: 2, Start: docs[3].Start}, Delete: true},
 			{Doc: docs[3]},
 		}, Query{Q: "jose"}, []int64{2}, 7},
+		{"moved, then changed in place, in one call", []Change{
+			{Doc: func() Doc {
+				d := docs[1]
+				d.Start = ms(2024, 3, 15, 0, 0, 0, 0)
+				return d
+			}(), PrevStart: docs[1].Start},
+			{Doc: docs[1], PrevStart: docs[1].Start},
+		}, Query{Q: "jane"}, []int64{5, 1}, 7},
 		{"delete after upsert in one call", []Change{
 			{Doc: docs[3]},
 			{Doc: Doc{ID: 2, Start: docs[3].Start}, Delete: true},
