@@ -38,7 +38,15 @@ func buildLibrary(b *testing.B, n int, withIndex bool) *benchLibrary {
 		return lib
 	}
 	ctx := context.Background()
+	docs := search.Synthetic(n, 1)
+	if lib := reuseLibrary(b, n, withIndex, docs); lib != nil {
+		libraries[n] = lib
+		return lib
+	}
 	dir, err := os.MkdirTemp("", "sessions-timeline-bench")
+	if keep := os.Getenv(benchKeepEnv); keep != "" {
+		dir, err = benchKeepDir(keep, n, withIndex), os.MkdirAll(benchKeepDir(keep, n, withIndex), 0o700)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +54,6 @@ func buildLibrary(b *testing.B, n int, withIndex bool) *benchLibrary {
 	if err != nil {
 		b.Fatal(err)
 	}
-	docs := search.Synthetic(n, 1)
 	started := time.Now()
 	const chunk = 20_000
 	contacts := map[string]int64{}
@@ -100,13 +107,62 @@ func buildLibrary(b *testing.B, n int, withIndex bool) *benchLibrary {
 		}
 		b.Logf("indexed %d sessions in %s (%.0f sessions/s)", n, time.Since(started).Round(time.Second), float64(n)/time.Since(started).Seconds())
 	}
+	if keep := os.Getenv(benchKeepEnv); keep != "" {
+		if err := os.WriteFile(filepath.Join(dir, "complete"), nil, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	lib := newBenchLibrary(st, tl, docs)
+	libraries[n] = lib
+	return lib
+}
+
+// benchKeepEnv names a folder where built libraries are kept between runs:
+// a million sessions take ~15 minutes to store and index.
+const benchKeepEnv = "SESSIONS_BENCH_KEEP"
+
+func benchKeepDir(keep string, n int, withIndex bool) string {
+	return filepath.Join(keep, fmt.Sprintf("timeline-%d-index-%v", n, withIndex))
+}
+
+// reuseLibrary opens the library a previous run kept, or returns nil.
+func reuseLibrary(b *testing.B, n int, withIndex bool, docs []search.Doc) *benchLibrary {
+	keep := os.Getenv(benchKeepEnv)
+	if keep == "" {
+		return nil
+	}
+	dir := benchKeepDir(keep, n, withIndex)
+	if _, err := os.Stat(filepath.Join(dir, "complete")); err != nil {
+		os.RemoveAll(dir) // unfinished: build again
+		return nil
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tl, err := Open(ctx, st, filepath.Join(dir, "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The store gave ids 1..n in the order the sessions were stored.
+	for i := range docs {
+		docs[i].ID = int64(i + 1)
+	}
+	got, err := st.SessionsByIDs(ctx, []int64{1, int64(n)})
+	if err != nil || len(got) != 2 || got[0].StartedAt != docs[0].Start || got[1].StartedAt != docs[n-1].Start {
+		b.Fatalf("kept library %s does not hold the synthetic sessions (%v): remove it", dir, err)
+	}
+	b.Logf("reusing the library kept in %s", dir)
+	return newBenchLibrary(st, tl, docs)
+}
+
+func newBenchLibrary(st *store.Store, tl *Service, docs []search.Doc) *benchLibrary {
 	var latest int64
 	for _, d := range docs {
 		latest = max(latest, d.End)
 	}
-	lib := &benchLibrary{st: st, tl: tl, docs: docs, now: latest + 3_600_000}
-	libraries[n] = lib
-	return lib
+	return &benchLibrary{st: st, tl: tl, docs: docs, now: latest + 3_600_000}
 }
 
 // measure runs each query once per iteration and reports p50 and p99.
@@ -186,8 +242,8 @@ func benchTimeline(b *testing.B, n int, withIndex bool) {
 	})
 }
 
-// The SQLite side of the timeline at 100,000 and 1,000,000 sessions; the
-// index is built (and its queries measured) at 100,000 here, at a million
-// in package search.
+// The timeline, store and index together, at 100,000 and 1,000,000
+// sessions. Set SESSIONS_BENCH_KEEP to a folder to keep the libraries
+// between runs.
 func BenchmarkTimeline100k(b *testing.B) { benchTimeline(b, 100_000, true) }
-func BenchmarkTimeline1M(b *testing.B)   { benchTimeline(b, 1_000_000, false) }
+func BenchmarkTimeline1M(b *testing.B)   { benchTimeline(b, 1_000_000, true) }

@@ -89,8 +89,9 @@ func (c *countCache) put(key string, seq, minute int64, n int) {
 	c.entries[key] = countEntry{seq: seq, minute: minute, n: n}
 }
 
-// count is CountSessions through the cache.
-func (s *Service) count(ctx context.Context, q store.ListSessions) (int, error) {
+// count is the number of sessions matching f, through the cache. q is f
+// as the store's query, for when the index cannot answer.
+func (s *Service) count(ctx context.Context, f Filter, q store.ListSessions) (int, error) {
 	seq, err := s.st.ChangeSeq(ctx)
 	if err != nil {
 		return 0, err
@@ -105,12 +106,43 @@ func (s *Service) count(ctx context.Context, q store.ListSessions) (int, error) 
 	if n, ok := s.counts.get(key, seq, minute); ok {
 		return n, nil
 	}
-	n, err := s.st.CountSessions(ctx, q)
+	n, ok, err := s.indexCount(ctx, f, q.Now)
 	if err != nil {
 		return 0, err
 	}
+	if !ok {
+		if n, err = s.st.CountSessions(ctx, q); err != nil {
+			return 0, err
+		}
+	}
 	s.counts.put(key, seq, minute, n)
 	return n, nil
+}
+
+// indexCount counts the sessions matching f with the search index, which
+// counts any filter in a few milliseconds where SQLite needs a pass over
+// the matching rows (~120 ms for a channel at a million sessions). It
+// reports false when the index is not there or has not caught up with the
+// database: the count would then be off.
+func (s *Service) indexCount(ctx context.Context, f Filter, now int64) (int, bool, error) {
+	if s.ix == nil || s.ix.NeedsRebuild() {
+		return 0, false, nil
+	}
+	pending, err := s.st.OutboxLen(ctx)
+	if err != nil || pending > 0 {
+		return 0, false, err
+	}
+	n, err := s.ix.Count(ctx, searchQuery(f, now))
+	if err != nil {
+		return 0, false, fmt.Errorf("count matching sessions: %w", err)
+	}
+	return n, true, nil
+}
+
+// searchQuery is f at the clock now as a query of the search index.
+func searchQuery(f Filter, now int64) search.Query {
+	return search.Query{Q: f.Q, Summary: f.Summary, Name: f.Name, Email: f.Email, Text: f.Text, Channels: f.Channels,
+		Labels: f.Labels, Sentiment: f.Sentiment, Fields: f.Fields, From: f.From, To: f.To, Status: f.Status, Now: now}
 }
 
 // Open opens the index in dir and brings it up to date with the store:
@@ -315,7 +347,7 @@ func (s *Service) List(ctx context.Context, f Filter, now int64, limit int, afte
 		if err != nil {
 			return Page{}, err
 		}
-		total, err := s.count(ctx, q)
+		total, err := s.count(ctx, f, q)
 		if err != nil {
 			return Page{}, err
 		}
@@ -330,9 +362,8 @@ func (s *Service) List(ctx context.Context, f Filter, now int64, limit int, afte
 	if s.ix == nil {
 		return Page{}, ErrIndexBusy
 	}
-	q := search.Query{Q: f.Q, Summary: f.Summary, Name: f.Name, Email: f.Email, Text: f.Text, Channels: f.Channels,
-		Labels: f.Labels, Sentiment: f.Sentiment, Fields: f.Fields, From: f.From, To: f.To, Status: f.Status, Now: now,
-		Limit: limit, Count: true}
+	q := searchQuery(f, now)
+	q.Limit, q.Count = limit, true
 	if after != nil {
 		q.After = &search.Cursor{Start: after.StartedAt, ID: after.ID}
 	}
