@@ -143,13 +143,49 @@ func prebuilt(b *testing.B, n int) *benchIndex {
 		return bi
 	}
 	docs := Synthetic(n, 1)
-	ix, d := buildBench(b, docs)
-	b.Logf("built %d docs in %v (%.0f docs/s), %d MB", n, d.Round(time.Millisecond), float64(n)/d.Seconds(), dirSize(ix.dir)>>20)
-	bi = &benchIndex{ix: ix, docs: docs}
+	keep := os.Getenv("SESSIONS_BENCH_KEEP") // a folder to keep the index in between runs
+	kept := filepath.Join(keep, fmt.Sprintf("search-%d", n))
+	if keep != "" {
+		if _, err := os.Stat(filepath.Join(kept, "complete")); err == nil {
+			bi = &benchIndex{ix: openBench(b, kept, n), docs: docs}
+			b.Logf("reusing the index kept in %s", kept)
+		}
+	}
+	if bi == nil {
+		ix, d := buildBench(b, docs)
+		b.Logf("built %d docs in %v (%.0f docs/s), %d MB", n, d.Round(time.Millisecond), float64(n)/d.Seconds(), dirSize(ix.dir)>>20)
+		if keep != "" {
+			ix.Close()
+			os.RemoveAll(kept)
+			if err := os.MkdirAll(keep, 0o700); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.Rename(ix.dir, kept); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(kept, "complete"), nil, 0o600); err != nil {
+				b.Fatal(err)
+			}
+			ix = openBench(b, kept, n)
+		}
+		bi = &benchIndex{ix: ix, docs: docs}
+	}
 	benchMu.Lock()
 	benchBuilt[n] = bi
 	benchMu.Unlock()
 	return bi
+}
+
+// openBench opens a kept benchmark index of n docs.
+func openBench(b *testing.B, dir string, n int) *Index {
+	ix, err := Open(context.Background(), dir, Options{Workers: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got, err := ix.DocCount(); err != nil || got != uint64(n) {
+		b.Fatalf("kept index %s holds %d docs (%v), want %d: remove it", dir, got, err, n)
+	}
+	return ix
 }
 
 // benchCase makes the i-th query of a case; prepare, when set, runs before
