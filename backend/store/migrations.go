@@ -269,6 +269,13 @@ INSERT INTO summary_jobs(session_id, queued_at) SELECT id, updated_at FROM sessi
 ALTER TABLE sessions ADD COLUMN active_until INTEGER GENERATED ALWAYS AS (last_message_at + gap_ms) VIRTUAL;
 CREATE INDEX sessions_active_until ON sessions(active_until);
 `,
+
+	// 5: the outbox in the order the index takes it, so each batch is a
+	// keyset read instead of a sort of the whole queue (a million rows
+	// after a rebuild is asked for).
+	`
+CREATE INDEX search_outbox_order ON search_outbox(seq, session_id);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -15,12 +15,20 @@ type OutboxEntry struct {
 	seq          int64
 }
 
-// Outbox returns up to limit stale sessions, oldest change first.
-func (s *Store) Outbox(ctx context.Context, limit int) ([]OutboxEntry, error) {
+// Outbox returns up to limit stale sessions in the order they changed,
+// after the entry after (nil: from the first). Reading on after the last
+// entry of a batch not yet acknowledged gives the next batch: a session
+// changed meanwhile comes again later with a newer sequence number.
+func (s *Store) Outbox(ctx context.Context, after *OutboxEntry, limit int) ([]OutboxEntry, error) {
+	var seq, id int64 = -1, 0
+	if after != nil {
+		seq, id = after.seq, after.SessionID
+	}
 	rows, err := s.read.QueryContext(ctx, `
 		SELECT o.session_id, COALESCE(o.indexed_start, s.indexed_start, 0), o.seq
 		FROM search_outbox o LEFT JOIN sessions s ON s.id = o.session_id
-		ORDER BY o.seq LIMIT ?`, limit)
+		WHERE (o.seq, o.session_id) > (?, ?)
+		ORDER BY o.seq, o.session_id LIMIT ?`, seq, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read search outbox: %w", err)
 	}

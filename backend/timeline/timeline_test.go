@@ -336,6 +336,49 @@ func TestCrashBeforeIndexUpdateIsRepaired(t *testing.T) {
 	}
 }
 
+// TestChangesDuringSync changes sessions while Sync is between batches,
+// behind and ahead of where it reads the outbox: both must reach the index.
+func TestChangesDuringSync(t *testing.T) {
+	f := open(t)
+	ctx := context.Background()
+	if err := f.st.RequeueAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.tl.batch = 2
+	label := func(id int64, name string) {
+		t.Helper()
+		if err := f.st.Update(ctx, func(tx *store.Tx) error { return tx.LabelSession(ctx, id, name, 1) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := 0
+	err := f.tl.Sync(ctx, func(done, total int) {
+		calls++
+		if calls == 1 { // the first batch (the first two ids) is in
+			label(f.ids[0], "behind")
+			label(f.ids[6], "ahead")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls < 4 {
+		t.Fatalf("progress heard %d times: the batches were not small", calls)
+	}
+	if n, _ := f.tl.Pending(ctx); n != 0 {
+		t.Fatalf("pending after Sync = %d", n)
+	}
+	for _, tc := range []struct {
+		label string
+		id    int64
+	}{{"behind", f.ids[0]}, {"ahead", f.ids[6]}} {
+		got := f.list(t, Filter{Labels: []string{tc.label}, Q: "a"})
+		if len(got) != 1 || got[0] != tc.id {
+			t.Errorf("label %s through the index: %v, want [%d]", tc.label, got, tc.id)
+		}
+	}
+}
+
 func TestReindexGivesTheSameAnswers(t *testing.T) {
 	f := open(t)
 	queries := []Filter{{Q: "acme"}, {Name: "jan"}, {Labels: []string{"refund"}, Q: "teapot"}, {Text: "order", Channels: []string{"instagram"}}}
