@@ -224,3 +224,30 @@ func TestSplitBatches(t *testing.T) {
 		})
 	}
 }
+
+func TestNamePrefixes(t *testing.T) {
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	an, err := newAnalyzers(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Jane", []string{"j", "ja", "jan", "jane"}},
+		{"José Müller", []string{"j", "jo", "jos", "jose", "m", "mu", "mul", "mull"}},
+		{"Al Alvarez", []string{"a", "al", "alv", "alva"}},
+		{"Łukasz Øberg", []string{"l", "lu", "luk", "luka", "o", "ob", "obe", "ober"}},
+		{"Ελένη", []string{"ε", "ελ", "ελέ", "ελέν"}}, // whole runes, as the name field has them
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := an.namePrefixes(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("namePrefixes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -22,11 +22,12 @@ import (
 // MappingVersion is the version of the index layout: the fields, their
 // analyzers and the sort key encoding. Bump it whenever any of them changes;
 // Open then wipes the shards and reports NeedsRebuild.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Field names inside a shard.
 const (
 	fieldName      = "name"
+	fieldNameEdge  = "name_edge" // the first edgeRunes prefixes of each name word
 	fieldEmail     = "email"
 	fieldSummary   = "summary"
 	fieldText      = "text"
@@ -41,6 +42,15 @@ const (
 const (
 	analyzerFolded = "folded" // names, summaries, message text, search box
 )
+
+// edgeRunes is the longest name-word prefix indexed as a term of its own.
+// "jan" finding "Jane" is a prefix search, which Bleve answers by listing
+// every name term with the prefix and reading each one's postings: for one
+// or two letters that is hundreds of lists per segment (a count of "a"
+// over a million sessions took 50 ms). Short prefixes are therefore
+// indexed (edge n-grams, as search-as-you-type engines do) and looked up
+// as one term; a longer prefix matches few names and is searched as one.
+const edgeRunes = 4
 
 // customSep separates a custom field's key from its value in the single
 // "field" keyword field. A control character cannot be typed into a key.
@@ -102,7 +112,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldName, text(analyzerFolded))
 	doc.AddFieldMappingsAt(fieldSummary, text(analyzerFolded))
 	doc.AddFieldMappingsAt(fieldText, text(analyzerFolded))
-	for _, f := range []string{fieldEmail, fieldChannel, fieldSentiment, fieldLabel, fieldCustom} {
+	for _, f := range []string{fieldNameEdge, fieldEmail, fieldChannel, fieldSentiment, fieldLabel, fieldCustom} {
 		doc.AddFieldMappingsAt(f, text(keyword.Name))
 	}
 	sk := text(keyword.Name)
@@ -185,6 +195,28 @@ func (a analyzers) terms(s string) []string {
 		if !seen[t] {
 			seen[t] = true
 			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// namePrefixes returns the distinct prefixes of up to edgeRunes runes of
+// the words of a name, as analysed for the name field.
+func (a analyzers) namePrefixes(name string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range a.terms(name) {
+		n := 0
+		for i := range t {
+			if n == edgeRunes {
+				break
+			}
+			n++
+			_, size := utf8.DecodeRuneInString(t[i:])
+			if p := t[:i+size]; !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
 		}
 	}
 	return out
@@ -385,6 +417,9 @@ func (a analyzers) buildDocument(d *Doc) *document.Document {
 		doc.AddField(document.NewTextFieldCustom(name, nil, []byte(value), searchable, a.keyword))
 	}
 	addText(fieldName, d.ContactName)
+	for _, p := range a.namePrefixes(d.ContactName) {
+		addKeyword(fieldNameEdge, p)
+	}
 	for _, t := range a.emailTerms(d.ContactEmail) {
 		addKeyword(fieldEmail, t)
 	}

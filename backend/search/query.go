@@ -224,7 +224,10 @@ func searchPart(ctx context.Context, p part, base query.Query, after *Cursor, si
 	return hits, nil
 }
 
-// bounds returns the inclusive range of Start that q allows.
+// bounds returns the inclusive range of Start that q allows. A completed
+// session started at or before Now (it ended after it started), so
+// "completed" also bounds Start: the months after Now are skipped instead
+// of having each of their sessions checked and rejected.
 func bounds(q Query) (lo, hi int64) {
 	lo, hi = math.MinInt64, math.MaxInt64
 	if q.From != 0 {
@@ -232,6 +235,9 @@ func bounds(q Query) (lo, hi int64) {
 	}
 	if q.To != 0 {
 		hi = q.To
+	}
+	if q.Status == "completed" && q.Now < hi {
+		hi = q.Now
 	}
 	return lo, hi
 }
@@ -331,6 +337,9 @@ func (ix *Index) buildTree(q Query) (node, error) {
 	// long words the known name terms one edit away (see nameTerms).
 	nameWord := func(t string) []node {
 		out := []node{{op: opPrefix, field: fieldName, term: t}}
+		if utf8.RuneCountInString(t) <= edgeRunes {
+			out[0] = node{op: opTerm, field: fieldNameEdge, term: t}
+		}
 		if utf8.RuneCountInString(t) >= fuzzyMinRunes {
 			for _, c := range ix.names.withinOne(t) {
 				out = append(out, term(fieldName, c))
