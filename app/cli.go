@@ -25,7 +25,8 @@ const usage = `Sessions: review customer conversations, locally.
 
 Usage:
   sessions [--data DIR]                      open the desktop app
-  sessions [--data DIR] import [flags] PATH...  import WhatsApp exports (.txt, .zip, or folders of them)
+  sessions [--data DIR] import [flags] PATH...  import chat exports: WhatsApp, Instagram, Facebook, web chat
+                                             (files, .zip downloads, or folders of them)
   sessions [--data DIR] list [flags]         print the timeline, newest first
   sessions [--data DIR] show [--json] ID     print one session with its messages
   sessions [--data DIR] watch [flags] DIR    import what lands in DIR (and its subfolders) until stopped
@@ -60,7 +61,7 @@ Summarize flags:
 
 // Config is what every command needs.
 type Config struct {
-	// DataDir holds the database (and later the search index).
+	// DataDir holds the database and, in DataDir/index, the search index.
 	DataDir string
 }
 
