@@ -143,31 +143,36 @@ func (a *API) GetSession(id int64) (*SessionDetail, error) {
 	}
 	d := &SessionDetail{SessionView: a.sessionView(s), Messages: make([]MessageView, 0, len(msgs))}
 	for _, m := range msgs {
-		mv := MessageView{At: a.timeString(m.At), Author: optional(m.Author), Role: m.Role, Kind: m.Kind, Body: m.Body,
-			Attachments: m.Attachments}
-		if mv.Attachments == nil {
-			mv.Attachments = []string{}
-		}
-		d.Messages = append(d.Messages, mv)
+		d.Messages = append(d.Messages, a.messageView(m))
 	}
 	return d, nil
 }
 
+func (a *API) messageView(m store.Message) MessageView {
+	mv := MessageView{At: a.timeString(m.At), Author: optional(m.Author), Role: m.Role, Kind: m.Kind, Body: m.Body,
+		Attachments: m.Attachments}
+	if mv.Attachments == nil {
+		mv.Attachments = []string{}
+	}
+	return mv
+}
+
 func (a *API) sessionView(s store.Session) SessionView {
 	v := SessionView{
-		ID:            s.ID,
-		Contact:       ContactView{ID: s.ContactID, Name: s.ContactName, Email: optional(s.ContactEmail)},
-		Channel:       s.Channel,
-		Status:        store.StatusActive,
-		StartedAt:     a.timeString(s.StartedAt),
-		MessageCount:  s.MessageCount,
-		Summary:       optional(s.Summary),
-		SummarySource: optional(s.SummarySource),
-		SummaryError:  optional(s.SummaryError),
-		Sentiment:     optional(s.Sentiment),
-		Labels:        s.Labels,
-		Fields:        s.Fields,
-		Handoff:       HandoffView{Bot: optional(s.Bot), Agent: optional(s.HandoffAgent)},
+		ID:             s.ID,
+		ConversationID: s.ConversationID,
+		Contact:        ContactView{ID: s.ContactID, Name: s.ContactName, Email: optional(s.ContactEmail)},
+		Channel:        s.Channel,
+		Status:         store.StatusActive,
+		StartedAt:      a.timeString(s.StartedAt),
+		MessageCount:   s.MessageCount,
+		Summary:        optional(s.Summary),
+		SummarySource:  optional(s.SummarySource),
+		SummaryError:   optional(s.SummaryError),
+		Sentiment:      optional(s.Sentiment),
+		Labels:         s.Labels,
+		Fields:         s.Fields,
+		Handoff:        HandoffView{Bot: optional(s.Bot), Agent: optional(s.HandoffAgent)},
 	}
 	if !s.Active(a.now().UnixMilli()) {
 		v.Status = store.StatusCompleted

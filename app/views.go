@@ -26,15 +26,17 @@ type HandoffView struct {
 // SessionView is one row of the timeline. Times are RFC 3339 with the
 // offset of the viewer's zone; empty values are null.
 type SessionView struct {
-	ID           int64       `json:"id"`
-	Contact      ContactView `json:"contact"`
-	Channel      string      `json:"channel"`
-	Status       string      `json:"status"`
-	StartedAt    string      `json:"started_at"`
-	EndedAt      *string     `json:"ended_at"`
-	DurationS    *int64      `json:"duration_s"`
-	MessageCount int         `json:"message_count"`
-	Summary      *string     `json:"summary"`
+	ID int64 `json:"id"`
+	// ConversationID is the thread the session is part of.
+	ConversationID int64       `json:"conversation_id"`
+	Contact        ContactView `json:"contact"`
+	Channel        string      `json:"channel"`
+	Status         string      `json:"status"`
+	StartedAt      string      `json:"started_at"`
+	EndedAt        *string     `json:"ended_at"`
+	DurationS      *int64      `json:"duration_s"`
+	MessageCount   int         `json:"message_count"`
+	Summary        *string     `json:"summary"`
 	// SummarySource is "builtin" or "ollama": the UI marks built-in ones.
 	SummarySource *string `json:"summary_source"`
 	// SummaryError says why the last summary attempt failed.
@@ -107,4 +109,68 @@ type ListRequest struct {
 func (r ListRequest) filtered() bool {
 	return (r.Status != "" && r.Status != "all") || r.Q != "" || r.Summary != "" || r.Name != "" || r.Email != "" ||
 		r.Text != "" || r.From != "" || r.To != "" || len(r.Channels) > 0 || len(r.Labels) > 0 || r.Sentiment != "" || len(r.Fields) > 0
+}
+
+// ConversationRequest selects a page of a whole thread.
+type ConversationRequest struct {
+	ID int64 `json:"id"`
+	// SessionID, when set, starts the page at that session's first
+	// message: the detail page's "show in the thread".
+	SessionID int64 `json:"session_id"`
+	// After is a next_cursor (the messages after it), Before a prev_cursor
+	// (the messages before it); with neither the thread starts at its
+	// first message.
+	After  string `json:"after"`
+	Before string `json:"before"`
+	// Limit is the number of messages; 0 means 500, at most 5000.
+	Limit int `json:"limit"`
+}
+
+// ThreadMessage is a message of a thread and the session it belongs to.
+type ThreadMessage struct {
+	ID int64 `json:"id"`
+	// SessionID is null for a message outside every session (a system
+	// note between two of them).
+	SessionID *int64 `json:"session_id"`
+	MessageView
+}
+
+// ConversationView is a page of a thread: its messages oldest first, and
+// the sessions they belong to (oldest first), whose first and last
+// messages are the boundaries the thread shows.
+type ConversationView struct {
+	ID           int64           `json:"id"`
+	Channel      string          `json:"channel"`
+	Title        string          `json:"title"`
+	Contact      *ContactView    `json:"contact"`
+	MessageCount int             `json:"message_count"` // in the whole thread
+	SessionCount int             `json:"session_count"` // in the whole thread
+	Sessions     []SessionView   `json:"sessions"`
+	Messages     []ThreadMessage `json:"messages"`
+	// NextCursor and PrevCursor continue the thread after the last and
+	// before the first message of the page; null at its ends.
+	NextCursor *string `json:"next_cursor"`
+	PrevCursor *string `json:"prev_cursor"`
+}
+
+// ContactRequest selects a page of a contact's sessions.
+type ContactRequest struct {
+	ID int64 `json:"id"`
+	// Limit is the page size; 0 means 20.
+	Limit int `json:"limit"`
+	// Cursor is the next_cursor of the previous page.
+	Cursor string `json:"cursor"`
+}
+
+// ContactDetail is a contact and a page of its sessions, newest first.
+type ContactDetail struct {
+	ID       int64    `json:"id"`
+	Name     string   `json:"name"`
+	Email    *string  `json:"email"`
+	Phone    *string  `json:"phone"`
+	Channels []string `json:"channels"` // the channels the contact wrote on
+	// Total is the number of the contact's sessions.
+	Total      int           `json:"total"`
+	Sessions   []SessionView `json:"sessions"`
+	NextCursor *string       `json:"next_cursor"`
 }

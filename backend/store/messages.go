@@ -191,13 +191,25 @@ func (tx *Tx) EachMessagePoint(ctx context.Context, conversationID int64, fn fun
 // SessionMessages returns the messages of a session, system lines included,
 // in time order.
 func (s *Store) SessionMessages(ctx context.Context, sessionID int64) ([]Message, error) {
-	rows, err := s.read.QueryContext(ctx, `
-		SELECT m.id, m.at, COALESCE(m.author, ''), m.role, m.kind, m.body, m.attachments, m.reactions, m.edited, COALESCE(m.source_line, 0), m.hash
+	out, err := s.queryMessages(ctx, `
+		SELECT `+messageColumns+`
 		FROM sessions s JOIN messages m ON m.conversation_id = s.conversation_id
 		WHERE s.id = ? AND m.at >= s.started_at AND m.at <= s.last_message_at
 		ORDER BY m.at, m.id`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("read messages of session %d: %w", sessionID, err)
+	}
+	return out, nil
+}
+
+// messageColumns are the columns scanMessages reads, of messages m.
+const messageColumns = `m.id, m.at, COALESCE(m.author, ''), m.role, m.kind, m.body, m.attachments, m.reactions, m.edited, COALESCE(m.source_line, 0), m.hash`
+
+// queryMessages runs a query selecting messageColumns.
+func (s *Store) queryMessages(ctx context.Context, query string, args ...any) ([]Message, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Message
@@ -205,16 +217,16 @@ func (s *Store) SessionMessages(ctx context.Context, sessionID int64) ([]Message
 		var m Message
 		var att, reactions sql.NullString
 		if err := rows.Scan(&m.ID, &m.At, &m.Author, &m.Role, &m.Kind, &m.Body, &att, &reactions, &m.Edited, &m.SourceLine, &m.Hash); err != nil {
-			return nil, fmt.Errorf("read messages of session %d: %w", sessionID, err)
+			return nil, err
 		}
 		if att.Valid {
 			if err := json.Unmarshal([]byte(att.String), &m.Attachments); err != nil {
-				return nil, fmt.Errorf("read attachments of message %d: %w", m.ID, err)
+				return nil, fmt.Errorf("attachments of message %d: %w", m.ID, err)
 			}
 		}
 		if reactions.Valid {
 			if err := json.Unmarshal([]byte(reactions.String), &m.Reactions); err != nil {
-				return nil, fmt.Errorf("read reactions of message %d: %w", m.ID, err)
+				return nil, fmt.Errorf("reactions of message %d: %w", m.ID, err)
 			}
 		}
 		out = append(out, m)

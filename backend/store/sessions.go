@@ -173,6 +173,9 @@ type ListSessions struct {
 	Fields map[string]string
 	// From and To bound the start (UTC ms, inclusive); 0 leaves it open.
 	From, To int64
+	// ContactID and ConversationID, when not 0, keep one contact's or one
+	// conversation's sessions.
+	ContactID, ConversationID int64
 	// Limit is the page size.
 	Limit int
 	// After continues the timeline after this position; nil for the first page.
@@ -228,6 +231,14 @@ func (q ListSessions) where() ([]string, []any, error) {
 		where = append(where, `EXISTS (SELECT 1 FROM session_field_values v JOIN custom_fields f ON f.id = v.field_id
 			WHERE v.session_id = s.id AND f.key = ? AND v.value = ? COLLATE NOCASE)`)
 		args = append(args, k, q.Fields[k])
+	}
+	if q.ContactID != 0 {
+		where = append(where, `s.contact_id = ?`)
+		args = append(args, q.ContactID)
+	}
+	if q.ConversationID != 0 {
+		where = append(where, `s.conversation_id = ?`)
+		args = append(args, q.ConversationID)
 	}
 	if q.From != 0 {
 		where = append(where, `s.started_at >= ?`)
@@ -441,4 +452,44 @@ func (s *Store) attachLabelsAndFields(ctx context.Context, list []Session) error
 		list[index[id]].Fields[key] = value
 	}
 	return rows.Err()
+}
+
+// SessionsInSpan returns the sessions of a conversation that hold a moment
+// between from and to (UTC ms, inclusive), oldest first: the sessions a
+// page of the thread shows. It reads the conversation's sessions that
+// started by to through sessions_conversation.
+func (s *Store) SessionsInSpan(ctx context.Context, conversationID, from, to int64) ([]Session, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions s LEFT JOIN contacts c ON c.id = s.contact_id
+		WHERE s.conversation_id = ? AND s.started_at <= ? AND s.last_message_at >= ?
+		ORDER BY s.started_at, s.id`, conversationID, to, from)
+	if err != nil {
+		return nil, fmt.Errorf("read sessions of conversation %d: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		sess, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read sessions of conversation %d: %w", conversationID, err)
+		}
+		out = append(out, sess)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read sessions of conversation %d: %w", conversationID, err)
+	}
+	if err := s.attachLabelsAndFields(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ConversationStats is the number of messages and sessions of a
+// conversation.
+func (s *Store) ConversationStats(ctx context.Context, conversationID int64) (messages, sessions int, err error) {
+	err = s.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM messages WHERE conversation_id = ?), (SELECT COUNT(*) FROM sessions WHERE conversation_id = ?)`,
+		conversationID, conversationID).Scan(&messages, &sessions)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count messages of conversation %d: %w", conversationID, err)
+	}
+	return messages, sessions, nil
 }
