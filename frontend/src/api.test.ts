@@ -5,6 +5,8 @@ import {
   canImport,
   chooseAndImport,
   chooseWatchFolder,
+  contactSessions,
+  getConversation,
   getSession,
   importFiles,
   listSessions,
@@ -69,6 +71,20 @@ describe('with Wails bindings', () => {
     await expect(getSession(5)).rejects.toThrow(new Error('session 5: not found'))
   })
 
+  it('binds threads and contacts', async () => {
+    const api = wailsAPI({
+      GetConversation: vi.fn(async () => ({ id: 3, sessions: null, messages: [{ id: 1, session_id: null }] })),
+      ContactSessions: vi.fn(async () => ({ id: 4, channels: ['whatsapp'], sessions: null })),
+    })
+    const v = await getConversation({ id: 3, before: 'c' })
+    expect(api.GetConversation).toHaveBeenCalledWith({ id: 3, before: 'c' })
+    expect(v.sessions).toEqual([])
+    expect(v.messages).toHaveLength(1)
+    const d = await contactSessions({ id: 4 })
+    expect(api.ContactSessions).toHaveBeenCalledWith({ id: 4 })
+    expect(d).toMatchObject({ channels: ['whatsapp'], sessions: [] })
+  })
+
   it('treats a null session list as empty', async () => {
     wailsAPI({ ListSessions: vi.fn(async () => ({ sessions: null, next_cursor: null })) })
     expect(await listSessions({ status: 'all', limit: 50, cursor: '' })).toEqual({ sessions: [], next_cursor: null })
@@ -95,6 +111,20 @@ describe('over HTTP', () => {
     const f3 = stubFetch(200, '{"data_dir":"/d","version":"v"}')
     expect(await appInfo()).toEqual({ data_dir: '/d', version: 'v' })
     expect(f3.mock.calls[0][0]).toBe('/api/info')
+  })
+
+  it('fetches threads and contacts', async () => {
+    const f = stubFetch(200, '{"id":3,"sessions":null,"messages":null,"next_cursor":null,"prev_cursor":null}')
+    const v = await getConversation({ id: 3, session_id: 7, limit: 100 })
+    expect(f.mock.calls[0][0]).toBe('/api/conversations/3?session_id=7&limit=100')
+    expect(v.sessions).toEqual([])
+    expect(v.messages).toEqual([])
+
+    const f2 = stubFetch(200, '{"id":4,"channels":null,"sessions":null,"next_cursor":null}')
+    const d = await contactSessions({ id: 4, cursor: 'a/b' })
+    expect(f2.mock.calls[0][0]).toBe('/api/contacts/4/sessions?cursor=a%2Fb')
+    expect(d.channels).toEqual([])
+    expect(d.sessions).toEqual([])
   })
 
   it('reports the error of a failed request', async () => {

@@ -30,6 +30,8 @@ export type SummarySource = 'builtin' | 'ollama'
 /** Mirrors app.SessionView: one row of the timeline. Times are RFC 3339. */
 export interface SessionView {
   id: number
+  /** The thread the session is part of (getConversation). */
+  conversation_id: number
   contact: ContactView
   channel: Channel | string
   status: Status | string
@@ -71,6 +73,58 @@ export interface MessageView {
 /** Mirrors app.SessionDetail (SessionView embedded, plus messages). */
 export interface SessionDetail extends SessionView {
   messages: MessageView[]
+}
+
+/** Mirrors app.ThreadMessage: a message of a thread; session_id is null between sessions. */
+export interface ThreadMessage extends MessageView {
+  id: number
+  session_id: number | null
+}
+
+/** Mirrors app.ConversationRequest: after/before are cursors of an earlier page; session_id starts at a session. */
+export interface ConversationRequest {
+  id: number
+  session_id?: number
+  after?: string
+  before?: string
+  /** Messages per page; 0 means 500, at most 5000. */
+  limit?: number
+}
+
+/** Mirrors app.ConversationView: a page of a thread, oldest first, with the sessions it touches. */
+export interface ConversationView {
+  id: number
+  channel: Channel | string
+  title: string
+  contact: ContactView | null
+  /** Messages and sessions in the whole thread. */
+  message_count: number
+  session_count: number
+  sessions: SessionView[]
+  messages: ThreadMessage[]
+  next_cursor: string | null
+  prev_cursor: string | null
+}
+
+/** Mirrors app.ContactRequest. */
+export interface ContactRequest {
+  id: number
+  /** Sessions per page; 0 means 20. */
+  limit?: number
+  cursor?: string
+}
+
+/** Mirrors app.ContactDetail: a contact and a page of its sessions, newest first. */
+export interface ContactDetail {
+  id: number
+  name: string
+  email: string | null
+  phone: string | null
+  channels: string[]
+  /** The contact's sessions in all. */
+  total: number
+  sessions: SessionView[]
+  next_cursor: string | null
 }
 
 /** Mirrors app.AppInfo. */
@@ -131,6 +185,8 @@ export type Unsubscribe = () => void
 interface WailsAPI {
   ListSessions(req: ListRequest): Promise<SessionPage>
   GetSession(id: number): Promise<SessionDetail>
+  GetConversation(req: ConversationRequest): Promise<ConversationView>
+  ContactSessions(req: ContactRequest): Promise<ContactDetail>
   AppInfo(): Promise<AppInfo>
   ImportFiles(paths: string[]): Promise<ImportReport>
   ChooseAndImport(): Promise<ImportReport>
@@ -218,6 +274,37 @@ export function getSession(id: number): Promise<SessionDetail> {
   return call(() =>
     api ? api.GetSession(id) : getJSON<SessionDetail>(`/api/sessions/${encodeURIComponent(String(id))}`),
   )
+}
+
+function params(values: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(values)) {
+    if (v !== undefined && v !== '' && v !== 0) q.set(k, String(v))
+  }
+  const str = q.toString()
+  return str ? `?${str}` : ''
+}
+
+/** A page of a whole thread: its messages oldest first and the sessions they belong to. */
+export async function getConversation(req: ConversationRequest): Promise<ConversationView> {
+  const api = wails()
+  const v = await call(() => {
+    if (api) return api.GetConversation(req)
+    const q = params({ session_id: req.session_id, after: req.after, before: req.before, limit: req.limit })
+    return getJSON<ConversationView>(`/api/conversations/${encodeURIComponent(String(req.id))}${q}`)
+  })
+  return { ...v, sessions: v?.sessions ?? [], messages: v?.messages ?? [] }
+}
+
+/** A contact and a page of its sessions, newest first. */
+export async function contactSessions(req: ContactRequest): Promise<ContactDetail> {
+  const api = wails()
+  const d = await call(() => {
+    if (api) return api.ContactSessions(req)
+    const q = params({ limit: req.limit, cursor: req.cursor })
+    return getJSON<ContactDetail>(`/api/contacts/${encodeURIComponent(String(req.id))}/sessions${q}`)
+  })
+  return { ...d, channels: d?.channels ?? [], sessions: d?.sessions ?? [] }
 }
 
 /** Facts about this installation (where the data lives, version). */

@@ -7,6 +7,7 @@ import type { BackgroundDeps } from './status'
 export function session(over: Partial<SessionView> = {}): SessionView {
   return {
     id: 1,
+    conversation_id: 3,
     contact: { id: 7, name: 'Alice Smith', email: null },
     channel: 'whatsapp',
     status: 'completed',
