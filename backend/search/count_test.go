@@ -14,14 +14,14 @@ import (
 func TestCountEqualsHits(t *testing.T) {
 	ctx := context.Background()
 	ix := openTest(t, t.TempDir())
-	docs := Synthetic(3000, 21)
+	docs := Synthetic(2000, 21)
 	// Several batches: several segments per shard.
 	for i := 0; i < len(docs); i += 700 {
 		apply(t, ix, upserts(docs[i:min(i+700, len(docs))])...)
 	}
 	r := rand.New(rand.NewPCG(8, 9))
 	var changes []Change
-	for range 300 {
+	for range 200 {
 		d := docs[r.IntN(len(docs))] // some sessions change twice in one call
 		switch r.IntN(3) {
 		case 0:
@@ -51,7 +51,7 @@ func TestCountEqualsHits(t *testing.T) {
 		}
 		return n
 	}
-	for i := range 150 {
+	for i := range 100 {
 		var q Query
 		switch r.IntN(4) {
 		case 0:
