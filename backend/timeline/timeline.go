@@ -383,9 +383,35 @@ func (f Filter) Validate() error {
 	return nil
 }
 
+// trimmed is f without spaces around its keyword values, and without
+// empty ones. The index trims them and SQLite would not: a page read from
+// SQLite and its count from the index must see the same filter.
+func (f Filter) trimmed() Filter {
+	trim := func(list []string) []string {
+		var out []string
+		for _, v := range list {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	f.Channels, f.Labels = trim(f.Channels), trim(f.Labels)
+	f.Sentiment = strings.TrimSpace(f.Sentiment)
+	if len(f.Fields) > 0 {
+		fields := make(map[string]string, len(f.Fields))
+		for k, v := range f.Fields {
+			fields[k] = strings.TrimSpace(v)
+		}
+		f.Fields = fields
+	}
+	return f
+}
+
 // List returns one page of the sessions matching f at the clock now (UTC
 // ms), newest first, after the cursor.
 func (s *Service) List(ctx context.Context, f Filter, now int64, limit int, after *store.Cursor) (Page, error) {
+	f = f.trimmed()
 	if err := f.Validate(); err != nil {
 		return Page{}, err
 	}

@@ -175,6 +175,8 @@ func TestFilters(t *testing.T) {
 		{"one channel", Filter{Channels: []string{"webchat"}}, []int{3, 5}},
 		{"two channels", Filter{Channels: []string{"webchat", "facebook"}}, []int{2, 3, 5}},
 		{"label, any case", Filter{Labels: []string{"refund"}}, []int{0, 2}},
+		{"label with spaces around", Filter{Labels: []string{" Refund ", ""}}, []int{0, 2}},
+		{"field value with spaces around", Filter{Fields: map[string]string{"order": " A-17 "}}, []int{0, 4}},
 		{"labels, any of", Filter{Labels: []string{"gift", "quality"}}, []int{2, 6}},
 		{"sentiment", Filter{Sentiment: "positive"}, []int{1, 4, 6}},
 		{"custom field", Filter{Fields: map[string]string{"order": "a-17"}}, []int{0, 4}},
