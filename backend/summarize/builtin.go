@@ -501,13 +501,18 @@ func summarizeInfos(msgs []Message, infos []msgInfo, media map[chat.Role]int) su
 
 	// The close: the customer's first closing words (thanks, solved) of the
 	// stretch at the end where they only close or say nothing of
-	// substance. The reply is the business's last message with substance
-	// before the close (or before the end), else its last message of any
-	// kind there: the answer, not the "you're welcome" after the thanks.
+	// substance, after the business's last answer: a "thanks" before an
+	// answer thanked for the wait, it did not close. The reply is the
+	// business's last message with substance before the close (or before
+	// the end), else its last message of any kind there: the answer, not
+	// the "you're welcome" after the thanks.
 	closeK := -1
 	for k := len(infos) - 1; k > run[1]; k-- {
 		info := infos[k]
 		if info.role != chat.RoleCustomer {
+			if closeK >= 0 && info.substance {
+				break
+			}
 			continue
 		}
 		if info.closing || info.solved {

@@ -305,6 +305,17 @@ func TestBuiltinEdgeCases(t *testing.T) {
 		{"business wrote first", session("Zoe", "Shop", "a: Your order 123 has shipped and arrives Monday."), `Shop wrote: "Your order 123 has shipped and arrives Monday."`},
 		{"system lines ignored", session("Zoe", "Shop", "s: Messages are end-to-end encrypted.", "c: Can I pay by card?", "a: Yes."), `Zoe asked: "Can I pay by card?"`},
 		{"customer closes", session("Zoe", "Shop", "c: My code does not work", "a: Try CODE10 instead.", "c: That worked, thanks!"), `Zoe closed with: "That worked, thanks!"`},
+		// "Thanks" for the bot's holding reply is not the close: the
+		// answer came after it (the Alice example's first session).
+		{"thanks before the answer", session("Zoe", "Maria",
+			"c: Is the blue teapot still in stock?",
+			"b: Let me check that for you.",
+			"c: Thanks. I'd need it before Saturday",
+			"a: Yes, we have two left. I can ship it today.",
+			"c: Perfect, ordering now",
+			"m: receipt.pdf",
+			"a: Got the receipt, thank you!"),
+			`Maria answered: "Yes, we have two left. I can ship it today." Zoe closed with: "Perfect, ordering now".`},
 		{"customer ends unhappy", session("Zoe", "Shop", "c: Where is my order?", "a: It is on its way.", "c: You said that last week too, this is a joke."), `Zoe ended with: "You said that last week too, this is a joke."`},
 	}
 	for _, tc := range tests {
