@@ -76,7 +76,7 @@ window-check: build
 
 ## bench: parsing, import and store benchmarks on generated data
 bench:
-	$(GO) test -run='^$$' -bench='[^M]$$' -benchmem -benchtime=1x -timeout=60m ./backend/...
+	$(GO) test -p 1 -run='^$$' -bench='[^M]$$' -benchmem -benchtime=1x -timeout=60m ./backend/...
 
 lint: vet
 
