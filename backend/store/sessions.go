@@ -273,6 +273,10 @@ func scanSession(sc interface{ Scan(...any) error }) (Session, error) {
 // paged so that a page never repeats or skips a row when sessions are added
 // between two pages.
 func (s *Store) ListSessions(ctx context.Context, q ListSessions) ([]Session, error) {
+	var err error
+	if q.Labels, err = s.labelNames(ctx, q.Labels); err != nil {
+		return nil, err
+	}
 	where, args, err := q.where()
 	if err != nil {
 		return nil, err
@@ -329,6 +333,10 @@ func (s *Store) CountSessions(ctx context.Context, q ListSessions) (int, error) 
 		}
 		return all - active, nil
 	}
+	var err error
+	if q.Labels, err = s.labelNames(ctx, q.Labels); err != nil {
+		return 0, err
+	}
 	where, args, err := q.where()
 	if err != nil {
 		return 0, err
@@ -344,6 +352,43 @@ func (s *Store) CountSessions(ctx context.Context, q ListSessions) (int, error) 
 		return 0, fmt.Errorf("count sessions: %w", err)
 	}
 	return n, nil
+}
+
+// labelNames returns the stored names of the labels in wanted, matched as
+// the search index matches them: trimmed, lowercased in full Unicode.
+// SQLite's NOCASE folds only ASCII, so "ÄRGER" would not find "ärger"
+// there while the index would. Labels are few; they are all read. A
+// wanted label that matches none is kept as given (and finds nothing).
+func (s *Store) labelNames(ctx context.Context, wanted []string) ([]string, error) {
+	if len(wanted) == 0 {
+		return wanted, nil
+	}
+	want := make(map[string]bool, len(wanted))
+	for _, w := range wanted {
+		want[strings.ToLower(strings.TrimSpace(w))] = true
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT name FROM labels`)
+	if err != nil {
+		return nil, fmt.Errorf("read labels: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("read labels: %w", err)
+		}
+		if want[strings.ToLower(strings.TrimSpace(name))] {
+			out = append(out, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read labels: %w", err)
+	}
+	if len(out) == 0 {
+		return wanted, nil
+	}
+	return out, nil
 }
 
 // SessionsByIDs returns the sessions with these ids in the order given

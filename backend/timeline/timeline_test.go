@@ -30,7 +30,7 @@ var library = []seedSession{
 	{"Jane Doe", "jane@acme.com", "whatsapp", 0, "Asked about a refund for the blue teapot", "negative", []string{"Refund"}, map[string]string{"order": "A-17"}},
 	{"José Müller", "jose@beispiel.de", "instagram", 1, "Wants the café set delivered to Berlin", "positive", []string{"delivery"}, nil},
 	{"Jonathan Price", "jp@example.org", "facebook", 2, "Complained that the lid was chipped", "negative", []string{"Refund", "quality"}, map[string]string{"order": "B-2"}},
-	{"Bob Stone", "bob@acme.com", "webchat", 3, "Asked whether we ship to Spain", "neutral", nil, nil},
+	{"Bob Stone", "bob@acme.com", "webchat", 3, "Asked whether we ship to Spain", "neutral", []string{"Ärger"}, nil},
 	{"Ana Ruiz", "", "whatsapp", 4, "Thanked the team for the fast delivery", "positive", []string{"delivery"}, map[string]string{"order": "A-17"}},
 	{"Jan Kowalski", "jan@poczta.pl", "webchat", 5, "Asked for a discount code", "neutral", nil, nil},
 	{"Zoë Stone", "zoe@acme.com", "instagram", 40, "Ordered a gift wrap for the teapot", "positive", []string{"gift"}, nil},
@@ -175,6 +175,8 @@ func TestFilters(t *testing.T) {
 		{"one channel", Filter{Channels: []string{"webchat"}}, []int{3, 5}},
 		{"two channels", Filter{Channels: []string{"webchat", "facebook"}}, []int{2, 3, 5}},
 		{"label, any case", Filter{Labels: []string{"refund"}}, []int{0, 2}},
+		{"label, non-ASCII case", Filter{Labels: []string{"äRGER"}}, []int{3}},
+		{"label, non-ASCII case, with words", Filter{Labels: []string{"ärger"}, Q: "spain"}, []int{3}},
 		{"label with spaces around", Filter{Labels: []string{" Refund ", ""}}, []int{0, 2}},
 		{"field value with spaces around", Filter{Fields: map[string]string{"order": " A-17 "}}, []int{0, 4}},
 		{"labels, any of", Filter{Labels: []string{"gift", "quality"}}, []int{2, 6}},
@@ -212,6 +214,7 @@ func TestCountsFromIndexEqualSQLite(t *testing.T) {
 		{}, {Channels: []string{"webchat", "facebook"}}, {Labels: []string{"REFUND", "gift"}}, {Sentiment: "neutral"},
 		{Fields: map[string]string{"order": "a-17"}}, {From: day(1), To: day(4) - 1}, {Status: "completed"},
 		{Status: "active"}, {Labels: []string{"Refund"}, Sentiment: "negative", Channels: []string{"facebook"}},
+		{Labels: []string{"äRGER"}},
 	}
 	for _, at := range []int64{now, day(40) + 12*3_600_000} { // all completed; Zoë active
 		for _, flt := range filters {
