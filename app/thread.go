@@ -76,7 +76,7 @@ func (a *API) GetConversation(req ConversationRequest) (*ConversationView, error
 		return nil, err
 	}
 	if conv.ContactID != 0 {
-		c, _, err := a.st.GetContact(a.ctx, conv.ContactID)
+		c, err := a.st.GetContact(a.ctx, conv.ContactID)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +134,11 @@ func (a *API) GetConversation(req ConversationRequest) (*ConversationView, error
 // ContactSessions returns a contact and a page of its sessions, newest
 // first.
 func (a *API) ContactSessions(req ContactRequest) (*ContactDetail, error) {
-	c, channels, err := a.st.GetContact(a.ctx, req.ID)
+	c, err := a.st.GetContact(a.ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	channels, err := a.st.ContactChannels(a.ctx, req.ID)
 	if err != nil {
 		return nil, err
 	}

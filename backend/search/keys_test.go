@@ -154,7 +154,9 @@ func TestOpenLocksTheFolder(t *testing.T) {
 	}
 }
 
-func TestUniqueWordsKeepsTerms(t *testing.T) {
+// testAnalyzers returns the analyzers of the index mapping.
+func testAnalyzers(t *testing.T) analyzers {
+	t.Helper()
 	m, err := newMapping()
 	if err != nil {
 		t.Fatal(err)
@@ -163,6 +165,11 @@ func TestUniqueWordsKeepsTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return an
+}
+
+func TestUniqueWordsKeepsTerms(t *testing.T) {
+	an := testAnalyzers(t)
 	tests := []struct {
 		name, in, want string
 	}{
@@ -226,14 +233,7 @@ func TestSplitBatches(t *testing.T) {
 }
 
 func TestNamePrefixes(t *testing.T) {
-	m, err := newMapping()
-	if err != nil {
-		t.Fatal(err)
-	}
-	an, err := newAnalyzers(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := testAnalyzers(t)
 	tests := []struct {
 		in   string
 		want []string

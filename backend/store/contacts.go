@@ -86,31 +86,35 @@ func (tx *Tx) SetContactEmail(ctx context.Context, contactID int64, email string
 	return nil
 }
 
-// GetContact returns one contact with the channels it is known on, or
-// ErrNotFound.
-func (s *Store) GetContact(ctx context.Context, id int64) (Contact, []string, error) {
+// GetContact returns one contact, or ErrNotFound.
+func (s *Store) GetContact(ctx context.Context, id int64) (Contact, error) {
 	c := Contact{ID: id}
 	var email, phone sql.NullString
 	err := s.read.QueryRowContext(ctx, `SELECT name, email, phone FROM contacts WHERE id = ?`, id).Scan(&c.Name, &email, &phone)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Contact{}, nil, fmt.Errorf("contact %d: %w", id, ErrNotFound)
+		return Contact{}, fmt.Errorf("contact %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Contact{}, nil, fmt.Errorf("read contact %d: %w", id, err)
+		return Contact{}, fmt.Errorf("read contact %d: %w", id, err)
 	}
 	c.Email, c.Phone = email.String, phone.String
+	return c, nil
+}
+
+// ContactChannels returns the channels a contact is known on.
+func (s *Store) ContactChannels(ctx context.Context, id int64) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT channel FROM contact_identities WHERE contact_id = ? ORDER BY channel`, id)
 	if err != nil {
-		return Contact{}, nil, fmt.Errorf("read channels of contact %d: %w", id, err)
+		return nil, fmt.Errorf("read channels of contact %d: %w", id, err)
 	}
 	defer rows.Close()
 	channels := []string{}
 	for rows.Next() {
 		var ch string
 		if err := rows.Scan(&ch); err != nil {
-			return Contact{}, nil, fmt.Errorf("read channels of contact %d: %w", id, err)
+			return nil, fmt.Errorf("read channels of contact %d: %w", id, err)
 		}
 		channels = append(channels, ch)
 	}
-	return c, channels, rows.Err()
+	return channels, rows.Err()
 }

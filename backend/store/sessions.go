@@ -320,23 +320,29 @@ func (s *Store) ListSessions(ctx context.Context, q ListSessions) ([]Session, er
 // are few and found through their index, while counting the completed
 // directly would read most of the table.
 func (s *Store) CountSessions(ctx context.Context, q ListSessions) (int, error) {
+	var err error
+	if q.Labels, err = s.labelNames(ctx, q.Labels); err != nil {
+		return 0, err
+	}
 	if q.Status == StatusCompleted {
 		q.Status = StatusAll
-		all, err := s.CountSessions(ctx, q)
+		all, err := s.countSessions(ctx, q)
 		if err != nil {
 			return 0, err
 		}
 		q.Status = StatusActive
-		active, err := s.CountSessions(ctx, q)
+		active, err := s.countSessions(ctx, q)
 		if err != nil {
 			return 0, err
 		}
 		return all - active, nil
 	}
-	var err error
-	if q.Labels, err = s.labelNames(ctx, q.Labels); err != nil {
-		return 0, err
-	}
+	return s.countSessions(ctx, q)
+}
+
+// countSessions is CountSessions for a status other than completed, with
+// the labels already resolved.
+func (s *Store) countSessions(ctx context.Context, q ListSessions) (int, error) {
 	where, args, err := q.where()
 	if err != nil {
 		return 0, err
