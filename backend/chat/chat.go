@@ -38,6 +38,10 @@ const (
 	KindMedia   Kind = "media"   // a media placeholder or an attached file
 	KindSystem  Kind = "system"  // a notice written by the app, not a person
 	KindDeleted Kind = "deleted" // a tombstone of a deleted message
+	// KindCall is a call event ("Missed voice call"): shown in the thread
+	// with its caller as Author, but never a message (its Role is
+	// RoleSystem), so it never opens or stretches a session.
+	KindCall Kind = "call"
 )
 
 // Message is one parsed message. Parsers fill everything but Role, which the

@@ -113,7 +113,7 @@ func validMessage(m Message) error {
 		return fmt.Errorf("insert message: unknown role %q", m.Role)
 	}
 	switch m.Kind {
-	case "text", "media", "system", "deleted":
+	case "text", "media", "system", "deleted", "call":
 	default:
 		return fmt.Errorf("insert message: unknown kind %q", m.Kind)
 	}
