@@ -1,5 +1,7 @@
 package whatsapp
 
+import "time"
+
 // maxOrderDates bounds the distinct dates kept for the day/month decision; a
 // ten-year chat has under 4,000.
 const maxOrderDates = 1 << 17
@@ -50,11 +52,20 @@ type orderStats struct {
 	haveLast      bool
 	lastYearFirst bool
 	dayAbove12    bool // some first component is above 12: day-first is certain
+	named         int  // headers with the month's name
+	yearless      int  // of those, headers without a year
+	years         namedYear
 }
 
 // addRepeat counts one more header with the date of the last one added.
 func (s *orderStats) addRepeat() {
 	s.headers++
+	if s.last.named {
+		s.named++
+		if s.last.num[2] == 0 {
+			s.yearless++
+		}
+	}
 	s.sepCount[s.last.sep]++
 	if s.lastYearFirst {
 		s.yearFirst++
@@ -64,14 +75,30 @@ func (s *orderStats) addRepeat() {
 func (s *orderStats) add(h *header) {
 	s.headers++
 	s.sepCount[h.sep]++
-	if s.haveLast && h.num == s.last.num && h.ndig == s.last.ndig && h.yearIdx == s.last.yearIdx && h.yearAdd == s.last.yearAdd {
+	if s.haveLast && h.num == s.last.num && h.ndig == s.last.ndig && h.yearIdx == s.last.yearIdx && h.yearAdd == s.last.yearAdd && h.named == s.last.named {
 		s.last.sep = h.sep
+		if h.named {
+			s.named++
+			if h.num[2] == 0 {
+				s.yearless++
+			}
+		}
 		if s.lastYearFirst {
 			s.yearFirst++
 		}
 		return
 	}
 	s.last, s.haveLast = *h, true
+	if h.named {
+		// The month is known by its name: nothing to decide.
+		s.lastYearFirst = false
+		s.named++
+		if h.num[2] == 0 {
+			s.yearless++
+			s.years.add(h.num[1], h.num[0])
+		}
+		return
+	}
 	a, b, year, yi := dateParts(h)
 	s.lastYearFirst = yi == 0
 	if yi == 0 {
@@ -174,6 +201,9 @@ func abs(x int) int {
 
 // decideOrder turns the first-pass statistics into the order to use.
 func (s *orderStats) decideOrder() (order DateOrder, ambiguous bool) {
+	if s.named*2 > s.headers {
+		return OrderDayFirst, false // months written as names leave nothing to decide
+	}
 	yearFirst := s.yearFirst*2 > s.headers
 	dayFirst, decided := decideDayFirst(s.dates)
 	if !decided {
@@ -192,4 +222,20 @@ func (s *orderStats) decideOrder() (order DateOrder, ambiguous bool) {
 	default:
 		return OrderMonthFirst, false
 	}
+}
+
+// firstYear is the year of the first yearless date of the file: the last
+// one is in the year of the export (or the year before, when its day comes
+// later in the year than the export's), and every step back in the year
+// between them began a new year.
+func (s *orderStats) firstYear(exported time.Time, loc *time.Location) int {
+	if exported.IsZero() {
+		exported = time.Now()
+	}
+	ex := exported.In(loc)
+	year := ex.Year()
+	if s.years.have && s.years.last > int(ex.Month())*32+ex.Day()+1 {
+		year--
+	}
+	return year - s.years.rollovers
 }

@@ -36,6 +36,7 @@ type header struct {
 	dateSep byte
 	rest    int // offset in the line where the author/system text starts
 	ios     bool
+	named   bool // the month is written as a name: num is day, month, year (0 when not written)
 }
 
 // invisLen returns the byte length of an invisible mark at line[i:] that is
@@ -410,7 +411,11 @@ func parseHeader(line []byte, h *header) bool {
 // parseHeaderAt is parseHeader that also returns where the time starts in
 // a date-first header (0 for time-first ones), for headerCache.
 func parseHeaderAt(line []byte, h *header) (bool, int) {
+	h.named = false
 	if !mayStartHeader(line) {
+		if startsWithMonth(line) { // "Mar 5, 8:11 PM - "
+			return parseDateFirst(line, skipInvis(line, 0), false, h, true)
+		}
 		return false, 0
 	}
 	i := skipInvis(line, 0)
@@ -419,8 +424,8 @@ func parseHeaderAt(line []byte, h *header) (bool, int) {
 		i = skipInvis(line, i+1)
 	}
 	var ok bool
-	if bracket && timeFirst(line, i) {
-		// vi-VN iOS: "[14:56:01, 3/18/22] "
+	if timeFirst(line, i) {
+		// vi-VN iOS "[14:56:01, 3/18/22] ", and "19:23, 28 Aug 2013 - "
 		if i, ok = parseTime(line, i, h); !ok {
 			return false, 0
 		}
@@ -429,21 +434,42 @@ func parseHeaderAt(line []byte, h *header) (bool, int) {
 			return false, 0
 		}
 		i = skipSpaces(line, i+1)
-		if i, ok = parseDate(line, i, h); !ok {
+		if i >= len(line) {
 			return false, 0
 		}
+		j, ok := parseDate(line, i, h)
+		if !ok {
+			if j, ok = parseNamedDate(line, i, h); !ok {
+				return false, 0
+			}
+		} else if !bracket {
+			return false, 0
+		}
+		i = j
 		if i < len(line) && line[i] == '.' {
 			i++
 		}
-		return parseSeparator(line, i, true, h), 0
+		return parseSeparator(line, i, bracket, h), 0
 	}
-	if i, ok = parseDate(line, i, h); !ok {
+	return parseDateFirst(line, i, bracket, h, false)
+}
+
+// parseDateFirst parses a header that starts with its date at line[i:]: a
+// numeric one, else (or when named) one with the month's name ("18 Mar 12:14 - ").
+func parseDateFirst(line []byte, i int, bracket bool, h *header, named bool) (bool, int) {
+	j, ok := i, false
+	if !named {
+		j, ok = parseDate(line, i, h)
+	}
+	if !ok {
+		if j, ok = parseNamedDate(line, i, h); !ok {
+			return false, 0
+		}
+	}
+	if j, ok = skipDateTimeGap(line, j); !ok {
 		return false, 0
 	}
-	if i, ok = skipDateTimeGap(line, i); !ok {
-		return false, 0
-	}
-	return parseTimeAndSeparator(line, i, bracket, h), i
+	return parseTimeAndSeparator(line, j, bracket, h), j
 }
 
 // parseTimeAndSeparator parses the time at line[i:] and what follows it.
@@ -519,7 +545,7 @@ func (c *headerCache) sameDate(line []byte) bool {
 
 func (c *headerCache) parse(line []byte, h *header) bool {
 	if c.sameDate(line) {
-		h.num, h.ndig, h.yearIdx, h.yearAdd, h.dateSep = c.date.num, c.date.ndig, c.date.yearIdx, c.date.yearAdd, c.date.dateSep
+		h.num, h.ndig, h.yearIdx, h.yearAdd, h.dateSep, h.named = c.date.num, c.date.ndig, c.date.yearIdx, c.date.yearAdd, c.date.dateSep, c.date.named
 		if parseTimeAndSeparator(line, len(c.prefix), c.bracket, h) {
 			return true
 		}

@@ -96,6 +96,9 @@ type reader struct {
 	order         DateOrder
 	dayFirst      bool
 	allowSpaceSep bool
+	allowNamed    bool // month names are the file's layout, not a line that happens to start with one
+	baseYear      int  // year of the first date of a file whose dates have no year
+	years         namedYear
 
 	skipped      []chat.Skipped
 	skippedLines int
@@ -185,7 +188,7 @@ func (r *reader) run(ctx context.Context, rc io.Reader, out chan<- *batch, free 
 				return
 			}
 		}
-		if hc.parse(line, &h) && (h.sep != sepSpace || r.allowSpaceSep) {
+		if hc.parse(line, &h) && (h.sep != sepSpace || r.allowSpaceSep) && (!h.named || r.allowNamed) {
 			at, reason := r.timeOf(&h)
 			if reason != "" {
 				r.skip(lr.n, reason)
@@ -232,17 +235,28 @@ func (r *reader) skip(line int, reason string) {
 // timeOf converts the wall-clock date and time of a header to UTC. reason is
 // set when the date or time is impossible under the file's order.
 func (r *reader) timeOf(h *header) (time.Time, string) {
-	if r.lastValid && h.num == r.lastDate.num && h.ndig == r.lastDate.ndig && h.yearIdx == r.lastDate.yearIdx && h.yearAdd == r.lastDate.yearAdd {
+	if r.lastValid && h.num == r.lastDate.num && h.ndig == r.lastDate.ndig && h.yearIdx == r.lastDate.yearIdx && h.yearAdd == r.lastDate.yearAdd && h.named == r.lastDate.named {
 		// Same date as the header before: only the time changes.
 		if secs, ok := clockSeconds(h); ok && r.lastDay.uniform {
 			return time.Unix(r.lastDay.base+int64(secs), 0).UTC(), ""
 		}
 	}
 	r.lastValid = false
-	a, b, year, _ := dateParts(h)
-	day, month := b, a
-	if r.dayFirst {
-		day, month = a, b
+	var day, month, year int
+	if h.named {
+		day, month, year = h.num[0], h.num[1], h.num[2]
+		switch {
+		case year == 0:
+			year = r.baseYear + r.years.add(month, day)
+		case h.ndig[2] <= 2:
+			year += 2000
+		}
+	} else {
+		a, b, y, _ := dateParts(h)
+		day, month, year = b, a, y
+		if r.dayFirst {
+			day, month = a, b
+		}
 	}
 	if year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
 		return time.Time{}, fmt.Sprintf("impossible date (day %d, month %d, year %d) for the %s order", day, month, year, r.order)
@@ -330,6 +344,7 @@ type builder struct {
 	recentNext int
 	scratch    []byte
 	strs       stringArena
+	cls        *classifier
 }
 
 // consume turns the raw messages of a batch into messages and emits them.
@@ -347,17 +362,21 @@ func (b *builder) build(buf []byte, rm *rawMsg) error {
 	first := buf[rm.start:rm.firstEnd]
 	var author *authorRec
 	bodyStart := rm.start
-	if a, body, ok := splitAuthor(first); ok {
-		if name := b.cleanAuthor(a); len(name) > 0 {
-			author = b.intern(name)
-			bodyStart = rm.firstEnd - len(body)
-		}
+	if a, body, ok := splitAuthor(first); ok && !(mayQuote(a) && b.cls.notice(first)) {
+		// (A quote in the "author" is a notice with ": " in a quoted
+		// subject: `You changed the subject from "A: B" to "C"`.)
+		author = b.intern(b.authorName(a))
+		bodyStart = rm.firstEnd - len(body)
 	}
 	if author == nil {
 		m.Role, m.Kind = chat.RoleSystem, chat.KindSystem
-		m.Body = b.strs.bodyString(trimLeadingLRM(buf[rm.start:rm.end]))
+		body := trimLeadingMarks(buf[rm.start:rm.end])
+		if c := b.cls.classify(body, rm.firstEnd-rm.start-(len(buf[rm.start:rm.end])-len(body))); c.kind == chat.KindCall {
+			m.Kind = chat.KindCall
+		}
+		m.Body = b.strs.bodyString(body)
 	} else {
-		c := classify(buf[bodyStart:rm.end], rm.firstEnd-bodyStart, rm.ios)
+		c := b.cls.classify(buf[bodyStart:rm.end], rm.firstEnd-bodyStart)
 		m.Author = author.name
 		m.Kind = c.kind
 		m.Body = b.strs.bodyString(c.body)
@@ -374,14 +393,42 @@ func (b *builder) build(buf []byte, rm *rawMsg) error {
 	return b.emit(m)
 }
 
+// mayQuote reports whether an author candidate holds a quotation mark, as
+// notices that quote a group subject or description do.
+func mayQuote(a []byte) bool {
+	return bytes.IndexByte(a, '"') >= 0 || bytes.Contains(a, []byte("“")) || bytes.Contains(a, []byte("«")) ||
+		bytes.Contains(a, []byte("„")) || bytes.Contains(a, []byte("「"))
+}
+
+// noName stands for an author whose name is only invisible marks.
+const noName = "(no name)"
+
+// authorName is the cleaned author, or, when cleaning leaves nothing (a
+// lone "~" that recent exports write for a non-contact, a name of U+200E
+// only), what can be shown for it: the person's messages stay theirs.
+func (b *builder) authorName(a []byte) []byte {
+	if name := b.cleanAuthor(a); len(name) > 0 {
+		return name
+	}
+	if t := bytes.TrimSpace(withoutMarks(trimLeadingMarks(a))); len(t) > 0 && utf8.Valid(t) && !isBlank(t) {
+		return t
+	}
+	return []byte(noName)
+}
+
 // splitAuthor splits "Author: body" on the header line. The author ends at
 // the first ": "; "Carol:" is Carol with an empty body, and "John Doe:."
-// (chat-miner's self-destroying message) is John Doe with body ".".
+// (chat-miner's self-destroying message) is John Doe with body ".". A
+// colon at the very start belongs to the name (":name:: hi").
 func splitAuthor(rest []byte) (author, body []byte, ok bool) {
-	j := bytes.IndexByte(rest, ':')
-	if j <= 0 {
+	if len(rest) < 2 {
 		return nil, nil, false
 	}
+	j := bytes.IndexByte(rest[1:], ':')
+	if j < 0 {
+		return nil, nil, false
+	}
+	j++
 	if j == len(rest)-1 {
 		author, body = rest[:j], rest[len(rest):]
 	} else if n := spaceLen(rest, j+1); n > 0 {

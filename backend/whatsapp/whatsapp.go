@@ -57,6 +57,11 @@ type Options struct {
 	// DateOrder forces the order of day and month; OrderAuto (the default)
 	// decides it from all dates of the file.
 	DateOrder DateOrder
+	// ExportedAt is when the export was made (the file's or zip entry's
+	// modification time); zero means now. It dates exports whose headers
+	// have no year ("18 Mar 12:14 - "): their last entry is the latest
+	// such date not after it.
+	ExportedAt time.Time
 }
 
 // Opener opens the chat text from its start. Parse calls it twice: one pass
@@ -126,11 +131,14 @@ func Parse(ctx context.Context, open Opener, opts Options, emit func(chat.Messag
 		order:         info.DateOrder,
 		dayFirst:      info.DateOrder == OrderDayFirst,
 		allowSpaceSep: stats.sepCount[sepSpace]*2 > stats.headers,
+		allowNamed:    stats.named*2 > stats.headers,
+		baseYear:      stats.firstYear(opts.ExportedAt, loc),
 	}
 	b := &builder{
 		emit:    emit,
 		info:    &info,
 		authors: make(map[string]*authorRec, 16),
+		cls:     newClassifier(),
 	}
 	err = secondPass(ctx, open, r, b)
 	info.Skipped, info.SkippedLines = r.skipped, r.skippedLines
@@ -230,7 +238,7 @@ func scanDates(ctx context.Context, open Opener) (*orderStats, error) {
 		st.add(&h)
 		// Stage 1 of the heuristic ends on the first day above 12, whatever
 		// the other dates are: the rest of the file cannot change the result.
-		if st.dayAbove12 && firstPassEarlyExit {
+		if st.dayAbove12 && st.yearless == 0 && firstPassEarlyExit {
 			break
 		}
 	}

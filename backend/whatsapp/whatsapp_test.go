@@ -781,13 +781,18 @@ func TestClassify(t *testing.T) {
 		{"file attached nl", "VID-1.mp4 (bestand bijgevoegd)", false, chat.KindMedia, "VID-1.mp4 (bestand bijgevoegd)", []string{"VID-1.mp4"}, false, false},
 		{"path traversal in attachment", "<attached: ../../evil.jpg>", true, chat.KindMedia, "<attached: ../../evil.jpg>", []string{"evil.jpg"}, false, false},
 		{"dot-dot attachment dropped", "../.. (file attached)", false, chat.KindMedia, "../.. (file attached)", nil, false, false},
-		{"iOS document", "\u200eResume.pdf • 2 pages \u200edocument omitted", true, chat.KindMedia, "Resume.pdf • 2 pages document omitted", nil, false, false},
+		{"iOS document", "\u200eResume.pdf • 2 pages \u200edocument omitted", true, chat.KindMedia, "Resume.pdf • 2 pages document omitted", []string{"Resume.pdf"}, false, false},
 		{"iOS document attached", "Some file.txt <attached: 00000046-Some file.txt>", true, chat.KindMedia, "Some file.txt <attached: 00000046-Some file.txt>", []string{"00000046-Some file.txt"}, false, false},
 		{"iOS system notice", "\u200eYour security code with Elon changed.", true, chat.KindSystem, "Your security code with Elon changed.", nil, false, true},
 		{"Android LRM body is text", "\u200eNo idea", false, chat.KindText, "No idea", nil, false, false},
 		{"poll", "POLL:\nWhen?\nOPTION: 4:30 (1 vote)", false, chat.KindText, "POLL:\nWhen?\nOPTION: 4:30 (1 vote)", nil, false, false},
 		{"location", "location: https://maps.google.com/?q=51.50,-0.12", false, chat.KindText, "location: https://maps.google.com/?q=51.50,-0.12", nil, false, false},
-		{"missed call", "Missed voice call", false, chat.KindText, "Missed voice call", nil, false, false},
+		{"missed call is a call event", "Missed voice call", false, chat.KindCall, "Missed voice call", nil, false, true},
+		{"iOS location is the author's", "\u200eLocation: https://maps.google.com/?q=51.5,-0.12", true, chat.KindText, "Location: https://maps.google.com/?q=51.5,-0.12", nil, false, false},
+		{"iOS text starting with LRM is the author's", "\u200eSee you tomorrow", true, chat.KindText, "See you tomorrow", nil, false, false},
+		{"media in a language without a table: export file name", "\u200e<lampiran: 00000148-VIDEO-2022-03-27-21-41-55.mp4>", true, chat.KindMedia, "<lampiran: 00000148-VIDEO-2022-03-27-21-41-55.mp4>", []string{"00000148-VIDEO-2022-03-27-21-41-55.mp4"}, false, false},
+		{"people type notice-like sentences", "Bob left", false, chat.KindText, "Bob left", nil, false, false},
+		{"marked notice sentence is WhatsApp's", "\u200eBob left", true, chat.KindSystem, "Bob left", nil, false, true},
 		{"empty", "", false, chat.KindText, "", nil, false, false},
 	}
 	for _, tt := range tests {
@@ -797,7 +802,7 @@ func TestClassify(t *testing.T) {
 			if first < 0 {
 				first = len(body)
 			}
-			c := classify(body, first, tt.ios)
+			c := newClassifier().classify(body, first)
 			if c.kind != tt.kind || string(c.body) != tt.out || !slices.Equal(c.attachments, tt.atts) || c.edited != tt.edited || c.system != tt.system {
 				t.Errorf("classify(%q) = %s %q %q edited=%v system=%v", tt.body, c.kind, c.body, c.attachments, c.edited, c.system)
 			}
