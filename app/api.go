@@ -144,6 +144,9 @@ func (a *API) GetSession(id int64) (*SessionDetail, error) {
 	d := &SessionDetail{SessionView: a.sessionView(s), Messages: make([]MessageView, 0, len(msgs))}
 	for _, m := range msgs {
 		d.Messages = append(d.Messages, a.messageView(m))
+		if m.Role == "system" {
+			d.NoticeCount++
+		}
 	}
 	return d, nil
 }

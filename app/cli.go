@@ -541,7 +541,12 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 	if d.EndedAt != nil {
 		fmt.Fprintf(stdout, ", ended %s (%s)", humanTime(*d.EndedAt), humanDuration(*d.DurationS))
 	}
-	fmt.Fprintf(stdout, ", %s\n", plural(d.MessageCount, "message"))
+	fmt.Fprintf(stdout, ", %s", plural(d.MessageCount, "message"))
+	if d.NoticeCount > 0 {
+		// Notices and calls are shown in the session but are not messages.
+		fmt.Fprintf(stdout, " and %s", plural(d.NoticeCount, "notice"))
+	}
+	fmt.Fprintln(stdout)
 	if d.Summary != nil {
 		tag := ""
 		if d.SummarySource != nil && *d.SummarySource == "builtin" {
@@ -567,8 +572,12 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 		if m.Author != nil {
 			who = *m.Author
 		}
-		if m.Kind == "system" {
-			fmt.Fprintf(stdout, "%s  · %s\n", humanTime(m.At), m.Body)
+		if m.Role == "system" {
+			line := m.Body
+			if m.Kind == "call" && m.Author != nil {
+				line = *m.Author + ": " + line
+			}
+			fmt.Fprintf(stdout, "%s  · %s\n", humanTime(m.At), strings.ReplaceAll(line, "\n", "\n    "))
 			continue
 		}
 		body := m.Body

@@ -8,8 +8,8 @@ import (
 	"github.com/sessions-app/sessions/backend/store"
 )
 
-// aliceAPI is an API over a library holding the Alice chat: 14 messages
-// (a system note first) in two sessions.
+// aliceAPI is an API over a library holding the Alice chat: 14 entries
+// (13 messages and the encryption notice first) in two sessions.
 func aliceAPI(t *testing.T) (*API, []SessionView) {
 	t.Helper()
 	cfg := Config{DataDir: t.TempDir()}
@@ -44,7 +44,7 @@ func TestConversationPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.MessageCount != 14 || v.SessionCount != 2 || v.Channel != "whatsapp" || v.Contact == nil || v.Contact.Name != "Alice Example" {
+		if v.MessageCount != 13 || v.SessionCount != 2 || v.Channel != "whatsapp" || v.Contact == nil || v.Contact.Name != "Alice Example" {
 			t.Fatalf("page %d: %+v", page, v)
 		}
 		if (page == 0) != (v.PrevCursor == nil) {

@@ -68,10 +68,14 @@ type MessageView struct {
 	Attachments []string `json:"attachments"`
 }
 
-// SessionDetail is a session with its messages.
+// SessionDetail is a session with its entries: everything in the thread from
+// its first message to its last. Messages (customer, agent, bot) are what
+// message_count counts; WhatsApp notices and call events (role "system")
+// are listed among them and counted apart, as notice_count.
 type SessionDetail struct {
 	SessionView
-	Messages []MessageView `json:"messages"`
+	NoticeCount int           `json:"notice_count"`
+	Messages    []MessageView `json:"messages"`
 }
 
 // ListRequest selects a page of the timeline. Every filter is optional and
@@ -143,7 +147,7 @@ type ConversationView struct {
 	Channel      string          `json:"channel"`
 	Title        string          `json:"title"`
 	Contact      *ContactView    `json:"contact"`
-	MessageCount int             `json:"message_count"` // in the whole thread
+	MessageCount int             `json:"message_count"` // messages of the whole thread (notices and calls not counted)
 	SessionCount int             `json:"session_count"` // in the whole thread
 	Sessions     []SessionView   `json:"sessions"`
 	Messages     []ThreadMessage `json:"messages"`

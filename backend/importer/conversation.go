@@ -209,7 +209,9 @@ func (o *occurrences) hash(m store.Message) int64 {
 	h = fnvBytes(h, []byte{0})
 	// A chat's last message keeps the file's final newline; the same
 	// message inside a longer export has none, and must hash the same.
-	h = fnvString(h, strings.TrimRight(m.Body, "\r\n"))
+	// Leading bidi marks are not part of what was said: an earlier version
+	// kept U+200F at the start of Arabic bodies, and must find them again.
+	h = fnvString(h, strings.TrimRight(strings.TrimLeft(m.Body, "\u200e\u200f\ufeff\u061c"), "\r\n"))
 	for _, a := range m.Attachments {
 		h = fnvBytes(h, []byte{0})
 		h = fnvString(h, a)

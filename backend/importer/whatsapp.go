@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sessions-app/sessions/backend/chat"
 	"github.com/sessions-app/sessions/backend/whatsapp"
@@ -19,6 +20,7 @@ import (
 // importWhatsApp imports a WhatsApp .txt or the zip WhatsApp shares.
 func (w *writer) importWhatsApp(ctx context.Context, path, format string) error {
 	var open whatsapp.Opener
+	var exported time.Time // dates the entries of exports whose headers have no year
 	title := whatsapp.TitleFromFileName(filepath.Base(path))
 	if format == FormatWhatsAppZip {
 		zr, err := zip.OpenReader(path)
@@ -34,10 +36,14 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) error 
 			title = whatsapp.TitleFromFileName(filepath.Base(entry.Name))
 		}
 		open = entry.Open
+		exported = entry.Modified
 	} else {
 		open = func() (io.ReadCloser, error) { return os.Open(path) }
+		if fi, err := os.Stat(path); err == nil {
+			exported = fi.ModTime()
+		}
 	}
-	popts := whatsapp.Options{Location: w.im.opts.Location}
+	popts := whatsapp.Options{Location: w.im.opts.Location, ExportedAt: exported}
 
 	// Without a chat name in the file name, the participants name the chat
 	// and the first of them who is not one of ours is the customer: it
@@ -59,7 +65,10 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) error 
 		sort.Strings(keys)
 		key = "participants:" + strings.Join(keys, ",")
 		title = strings.Join(info.Authors, ", ")
-		if customer == "" {
+		switch {
+		case len(info.Authors) == 0:
+			return fmt.Errorf("import %s: no message in this chat has an author (only WhatsApp notices)", path)
+		case customer == "":
 			return fmt.Errorf("import %s: no customer in this chat: every author is a configured agent or bot", path)
 		}
 	}

@@ -535,9 +535,10 @@ func (s *Store) SessionsInSpan(ctx context.Context, conversationID, from, to int
 }
 
 // ConversationStats is the number of messages and sessions of a
-// conversation.
+// conversation. Messages are what sessions count: customer, agent and bot
+// messages, not WhatsApp notices or call events (role system).
 func (s *Store) ConversationStats(ctx context.Context, conversationID int64) (messages, sessions int, err error) {
-	err = s.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM messages WHERE conversation_id = ?), (SELECT COUNT(*) FROM sessions WHERE conversation_id = ?)`,
+	err = s.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND role != 'system'), (SELECT COUNT(*) FROM sessions WHERE conversation_id = ?)`,
 		conversationID, conversationID).Scan(&messages, &sessions)
 	if err != nil {
 		return 0, 0, fmt.Errorf("count messages of conversation %d: %w", conversationID, err)

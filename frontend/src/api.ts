@@ -70,8 +70,9 @@ export interface MessageView {
   attachments: string[] | null
 }
 
-/** Mirrors app.SessionDetail (SessionView embedded, plus messages). */
+/** Mirrors app.SessionDetail (SessionView embedded, plus its entries; notices and calls are counted apart). */
 export interface SessionDetail extends SessionView {
+  notice_count: number
   messages: MessageView[]
 }
 
