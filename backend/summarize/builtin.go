@@ -18,10 +18,15 @@ import (
 //
 // The summary quotes the session instead of paraphrasing it: what the
 // customer asked for (their first message with substance, preferring a
-// question or a request, greetings skipped) and how it ended (the business's
-// last substantive reply, and the customer's closing words when they came
-// after it). The sentences around the quotes are English; the quotes stay
-// in the conversation's language.
+// question or a request, greeting messages skipped), the business's reply
+// to it (its first answer before the customer's next question, so that an
+// answer to a later question is never shown as the answer to the first),
+// and how it ended (the customer's closing or last words, else the
+// business's later reply). The sentences around the quotes are English;
+// the quotes are the authors' words exactly as written, in the
+// conversation's language: whitespace collapsed, long messages cut at a
+// sentence or word boundary with "…", opening greeting sentences ("Hi
+// Alice!") left out, and nothing else changed.
 //
 // Sentiment adds up word weights from the lexicons of lexicon.go (English,
 // Spanish, German, French, Portuguese, and emoji), with negation and
@@ -35,7 +40,7 @@ type Builtin struct{}
 
 // Tuning of the built-in summarizer, documented in Builtin.
 const (
-	maxQuote        = 140  // bytes of a quote before it is cut at a word boundary
+	maxQuote        = 140  // bytes of a quote before it is cut at a sentence or word boundary
 	maxTopics       = 5    // topics returned
 	minTopicScore   = 2    // a word must weigh this much to be a topic
 	scoreAlpha      = 4.0  // normalization of the weighted sum: x=2 → 0.71
@@ -55,6 +60,7 @@ func (Builtin) Name() string { return SourceBuiltin }
 type msgInfo struct {
 	idx       int       // index in the session
 	role      chat.Role // customer, agent or bot after the fallback of roles
+	turn      int       // turns alternate between the customer and the business; media count
 	question  bool      // has a question mark
 	substance bool      // says more than a greeting, thanks or "ok"
 	request   bool      // substance with a question or a request word
@@ -80,11 +86,15 @@ func (Builtin) Summarize(ctx context.Context, msgs []Message) (Result, error) {
 		topics = map[string]*topic{}
 		media  = map[chat.Role]int{}
 	)
+	turn, customerSide := -1, false
 	for i := range msgs {
 		m := &msgs[i]
 		role := roles[i]
 		if role == chat.RoleSystem || m.Kind == chat.KindDeleted {
 			continue
+		}
+		if c := role == chat.RoleCustomer; turn < 0 || c != customerSide {
+			turn, customerSide = turn+1, c
 		}
 		if m.Kind == chat.KindMedia || strings.TrimSpace(m.Body) == "" {
 			media[role]++
@@ -92,7 +102,7 @@ func (Builtin) Summarize(ctx context.Context, msgs []Message) (Result, error) {
 		}
 		toks = tokenize(m.Body, toks[:0])
 		info := analyzeMessage(toks, m.Body)
-		info.idx, info.role = i, role
+		info.idx, info.role, info.turn = i, role, turn
 		infos = append(infos, info)
 		countTopics(topics, toks, names, role == chat.RoleCustomer, len(infos))
 	}
@@ -104,7 +114,7 @@ func (Builtin) Summarize(ctx context.Context, msgs []Message) (Result, error) {
 		Sentiment: SentimentNeutral,
 		Topics:    []string{},
 	}
-	s := summarizeInfos(msgs, infos, media)
+	s := summarizeInfos(msgs, roles, infos, media)
 	res.Summary = s.text
 	res.Resolved = resolved(infos, s.req)
 	if s.req != nil {
@@ -180,10 +190,34 @@ func authorWords(msgs []Message) map[string]bool {
 	return names
 }
 
+// questionMarks make a message a question: Latin, Spanish, Arabic and
+// full-width (CJK). See hasQuestionMark.
+const questionMarks = "?¿؟？"
+
+// hasQuestionMark reports whether s holds one of questionMarks, in one pass
+// over the bytes ("¿" is C2 BF, "؟" D8 9F, "？" EF BC 9F).
+func hasQuestionMark(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '?':
+			return true
+		case 0xbf:
+			if i > 0 && s[i-1] == 0xc2 {
+				return true
+			}
+		case 0x9f:
+			if i > 0 && s[i-1] == 0xd8 || i > 1 && s[i-2] == 0xef && s[i-1] == 0xbc {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // analyzeMessage scores one message and classifies it.
 func analyzeMessage(toks []tok, body string) msgInfo {
 	var info msgInfo
-	info.question = strings.ContainsAny(body, "?¿")
+	info.question = hasQuestionMark(body)
 	var nonFiller, content int
 	var requestWord bool
 	// Negation state, see lexicon.go: negLeft words remain in the reach of
@@ -415,19 +449,50 @@ type summary struct {
 	req  *msgInfo // the customer's request, nil when there was none
 }
 
-// summarizeInfos writes the summary: the request, the business's last reply
-// after it, and the customer's last words when they came after that reply.
-func summarizeInfos(msgs []Message, infos []msgInfo, media map[chat.Role]int) summary {
+// summarizeInfos writes the summary: the request, the business's reply to
+// it, and how the session ended: the customer's closing words, else their
+// last words after the business's, else what the business wrote after
+// its reply.
+//
+// Every quote is the author's words as written (see excerpt and cite): a
+// whole message, or its sentences after a greeting, or its beginning cut
+// at a sentence or word boundary. Consecutive messages are quoted one by
+// one ("a" and "b"), never glued into a sentence the author did not write.
+//
+// The reply is paired with the request the way a reader pairs them: it is
+// the business's first answer after the quoted messages and before the
+// customer's next question (see pickAnswer). When the customer asked again
+// before any reply, the summary says so instead of passing off the answer
+// to the later question as the answer to the first.
+func summarizeInfos(msgs []Message, roles []chat.Role, infos []msgInfo, media map[chat.Role]int) summary {
 	var b strings.Builder
 	var s summary
-	sentence := func(who, verb, q string) {
+	// sentence writes `who verb: "q"`, or `who verb: "q1" and "q2"` for
+	// consecutive messages.
+	sentence := func(who, verb string, quotes ...string) {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%s %s: \"%s\"", who, verb, q)
+		b.WriteString(who)
+		b.WriteByte(' ')
+		b.WriteString(verb)
+		b.WriteString(": ")
+		for i, q := range quotes {
+			switch {
+			case i == 0:
+			case i == len(quotes)-1:
+				b.WriteString(" and ")
+			default:
+				b.WriteString(", ")
+			}
+			b.WriteByte('"')
+			b.WriteString(q)
+			b.WriteByte('"')
+		}
 		// A quote that ends in a letter or digit gets the sentence's full
-		// stop; one ending in punctuation or an emoji has its own end.
-		if r, _ := utf8.DecodeLastRuneInString(q); unicode.IsLetter(r) || unicode.IsDigit(r) {
+		// stop, outside the quotation marks; one ending in punctuation or
+		// an emoji has its own end.
+		if r, _ := utf8.DecodeLastRuneInString(quotes[len(quotes)-1]); unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteByte('.')
 		}
 	}
@@ -437,6 +502,8 @@ func summarizeInfos(msgs []Message, infos []msgInfo, media map[chat.Role]int) su
 		}
 		b.WriteString(text)
 	}
+	body := func(k int) string { return msgs[infos[k].idx].Body }
+	author := func(k int, fallback string) string { return nameOr(msgs[infos[k].idx].Author, fallback) }
 
 	reqK := pickRequest(infos)
 	custName := "The customer"
@@ -446,46 +513,60 @@ func summarizeInfos(msgs []Message, infos []msgInfo, media map[chat.Role]int) su
 			break
 		}
 	}
-	hasCustomerText := false
+	hasCustomerText, hasBiz := false, false
 	for _, info := range infos {
 		if info.role == chat.RoleCustomer {
 			hasCustomerText = true
-			break
+		} else {
+			hasBiz = true
 		}
 	}
 
-	after := -1 // the reply must come after this message of infos
-	var run [2]int
+	start := -1       // the reply is looked for after this message of infos
+	pair := true      // whether a reply after start answers what was quoted
+	question := false // whether what was quoted asks a question
 	switch {
 	case reqK >= 0:
 		s.req = &infos[reqK]
-		custName = nameOr(msgs[s.req.idx].Author, "The customer")
-		var q string
-		q, run = requestQuote(msgs, infos, reqK)
+		custName = author(reqK, "The customer")
+		quotes, span := requestQuote(msgs, infos, reqK)
 		verb := "wrote"
-		if s.req.question {
-			verb = "asked"
+		for _, info := range infos[span[0] : span[1]+1] {
+			if info.question {
+				verb, question = "asked", true
+			}
 		}
-		sentence(custName, verb, q)
-		after = run[1]
+		sentence(custName, verb, quotes...)
+		start = span[1]
 	case hasCustomerText:
 		// Only greetings and thanks: quote the first of them.
 		for k, info := range infos {
 			if info.role == chat.RoleCustomer {
-				sentence(custName, "wrote", quote(stripGreeting(msgs[info.idx].Body), maxQuote))
-				after, run = k, [2]int{k, k}
+				sentence(custName, "wrote", cite(body(k)))
+				start = k
 				break
 			}
 		}
 	case media[chat.RoleCustomer] > 0:
 		plain(fmt.Sprintf("%s sent %s and no text.", custName, plural(media[chat.RoleCustomer], "attachment")))
+		// The reply is what the business wrote after the first attachment.
+		first := 0
+		for first < len(msgs) && (roles[first] != chat.RoleCustomer || msgs[first].Kind == chat.KindDeleted) {
+			first++
+		}
+		for k, info := range infos {
+			if info.idx < first {
+				start = k
+			}
+		}
 	default:
 		// The business wrote first (a broadcast, a reminder) or nobody wrote
-		// text at all.
+		// text at all: nothing was asked, so nothing is answered.
+		pair = false
 		for k, info := range infos {
 			if info.substance {
-				sentence(nameOr(msgs[info.idx].Author, roleName(info.role)), "wrote", quote(stripGreeting(msgs[info.idx].Body), maxQuote))
-				after, run = k, [2]int{k, k}
+				sentence(author(k, roleName(info.role)), "wrote", cite(body(k)))
+				start = k
 				break
 			}
 		}
@@ -499,15 +580,54 @@ func summarizeInfos(msgs []Message, infos []msgInfo, media map[chat.Role]int) su
 		}
 	}
 
-	// The close: the customer's first closing words (thanks, solved) of the
-	// stretch at the end where they only close or say nothing of
-	// substance, after the business's last answer: a "thanks" before an
-	// answer thanked for the wait, it did not close. The reply is the
-	// business's last message with substance before the close (or before
-	// the end), else its last message of any kind there: the answer, not
-	// the "you're welcome" after the thanks.
+	// The reply: the business's answer before the customer's next
+	// question.
+	next := len(infos)
+	for k := start + 1; k < len(infos); k++ {
+		if info := infos[k]; info.role == chat.RoleCustomer && info.question && info.substance {
+			next = k
+			break
+		}
+	}
+	answer, pending := -1, false
+	if pair {
+		answer, pending = pickAnswer(msgs, infos, start, next)
+	}
+	switch {
+	case answer >= 0:
+		verb := "replied"
+		if question && !pending {
+			verb = "answered"
+		}
+		sentence(author(answer, roleName(infos[answer].role)), verb, cite(body(answer)))
+	case !pair:
+	case !hasBiz && media[chat.RoleAgent]+media[chat.RoleBot] == 0 && hasCustomerText:
+		plain("No one from the business has replied.")
+	default:
+		from, to := 0, len(msgs)
+		if start >= 0 {
+			from = infos[start].idx + 1
+		}
+		if next < len(infos) {
+			to = infos[next].idx
+		}
+		if n, who := businessMedia(msgs, roles, from, to); n > 0 {
+			plain(fmt.Sprintf("%s replied with %s.", who, plural(n, "attachment")))
+		} else if next < len(infos) {
+			plain(fmt.Sprintf("No reply came before %s's next question.", custName))
+		} else if reqK >= 0 || hasCustomerText {
+			plain("No reply followed.")
+		}
+	}
+
+	// How it ended, after the reply. The close: the customer's first
+	// closing words (thanks, solved) of the stretch at the end where they
+	// only close or say nothing of substance, after the business's last
+	// answer: a "thanks" before an answer thanked for the wait, it did not
+	// close.
+	base := max(start, answer)
 	closeK := -1
-	for k := len(infos) - 1; k > run[1]; k-- {
+	for k := len(infos) - 1; k > base; k-- {
 		info := infos[k]
 		if info.role != chat.RoleCustomer {
 			if closeK >= 0 && info.substance {
@@ -521,61 +641,85 @@ func summarizeInfos(msgs []Message, infos []msgInfo, media map[chat.Role]int) su
 			break
 		}
 	}
-	until := len(infos)
 	if closeK >= 0 {
-		until = closeK
+		sentence(author(closeK, custName), "closed with", cite(body(closeK)))
+		s.text = b.String()
+		return s
 	}
-	reply := -1
-	for k := until - 1; k > after; k-- {
+	// Else the customer's last words when they came after the business's,
+	// else what the business wrote last.
+	lastBiz := -1
+	for k := len(infos) - 1; k > base; k-- {
+		if infos[k].role != chat.RoleCustomer && infos[k].substance {
+			lastBiz = k
+			break
+		}
+	}
+	for k := len(infos) - 1; k > max(base, lastBiz); k-- {
 		if infos[k].role == chat.RoleCustomer {
-			continue
-		}
-		if infos[k].substance {
-			reply = k
-			break
-		}
-		if reply < 0 {
-			reply = k
-		}
-	}
-	hasBiz := false
-	for _, info := range infos {
-		if info.role != chat.RoleCustomer {
-			hasBiz = true
-			break
-		}
-	}
-	switch {
-	case reply >= 0:
-		info := infos[reply]
-		verb := "replied"
-		if s.req != nil && s.req.question {
-			verb = "answered"
-		}
-		sentence(nameOr(msgs[info.idx].Author, roleName(info.role)), verb, quote(stripGreeting(msgs[info.idx].Body), maxQuote))
-		after = reply
-	case !hasBiz && media[chat.RoleAgent]+media[chat.RoleBot] == 0 && hasCustomerText:
-		plain("No one from the business has replied.")
-	case reqK >= 0 || hasCustomerText:
-		plain("No reply followed.")
-	}
-
-	// The customer's last words: the close, else their last message with
-	// substance after the reply.
-	if closeK >= 0 {
-		sentence(nameOr(msgs[infos[closeK].idx].Author, custName), "closed with", quote(msgs[infos[closeK].idx].Body, maxQuote))
-	} else {
-		for k := len(infos) - 1; k > after && k > run[1]; k-- {
-			if info := infos[k]; info.role == chat.RoleCustomer {
-				if info.substance {
-					sentence(nameOr(msgs[info.idx].Author, custName), "ended with", quote(msgs[info.idx].Body, maxQuote))
-				}
-				break
+			if infos[k].substance {
+				sentence(author(k, custName), "ended with", cite(body(k)))
+				lastBiz = -1
 			}
+			break
 		}
+	}
+	if lastBiz >= 0 {
+		sentence(author(lastBiz, roleName(infos[lastBiz].role)), "later wrote", cite(body(lastBiz)))
 	}
 	s.text = b.String()
 	return s
+}
+
+// pickAnswer returns the index in infos of the business's reply to what
+// the customer said up to infos[start], looked for before infos[next] (the
+// customer's next question, or the end): the first message with substance
+// that is the answer rather than a question back or a "let me check" (see
+// asksOrHolds: "What is your order number?" asks for what the answer
+// needs), else the first with substance, else the first of any kind
+// ("👍"); -1 when the business wrote nothing there. pending tells that
+// the reply is not the answer yet.
+func pickAnswer(msgs []Message, infos []msgInfo, start, next int) (answer int, pending bool) {
+	first, firstSub := -1, -1
+	var toks []tok
+	for k := start + 1; k < next; k++ {
+		info := infos[k]
+		if info.role == chat.RoleCustomer {
+			continue
+		}
+		if first < 0 {
+			first = k
+		}
+		if !info.substance {
+			continue
+		}
+		var holds bool
+		if holds, toks = asksOrHolds(msgs[info.idx].Body, toks); !holds {
+			return k, false
+		}
+		if firstSub < 0 {
+			firstSub = k
+		}
+	}
+	if firstSub >= 0 {
+		return firstSub, true
+	}
+	return first, first >= 0
+}
+
+// businessMedia counts the attachments the business sent in msgs[from:to]
+// and returns the name of the first sender.
+func businessMedia(msgs []Message, roles []chat.Role, from, to int) (int, string) {
+	n, who := 0, ""
+	for i := from; i < to; i++ {
+		if r := roles[i]; r != chat.RoleCustomer && r != chat.RoleSystem && msgs[i].Kind == chat.KindMedia {
+			if n == 0 {
+				who = nameOr(msgs[i].Author, roleName(r))
+			}
+			n++
+		}
+	}
+	return n, who
 }
 
 // pickRequest returns the index in infos of the customer's request: in
@@ -608,78 +752,177 @@ func pickRequest(infos []msgInfo) int {
 	return first
 }
 
-// requestQuote quotes the request, joined with the customer's message just
-// before it ("I bought a teapot." + "Can I return it?") or, for a request
-// without a question, just after it, when those are part of the same turn
-// and the quote stays short. It returns the quote and the span of infos
-// quoted.
-func requestQuote(msgs []Message, infos []msgInfo, k int) (string, [2]int) {
-	body := stripGreeting(msgs[infos[k].idx].Body)
+// requestQuote quotes the request with the customer's messages of the same
+// turn around it, each as its own quote, while they all fit in maxQuote:
+// the message with substance just before it ("I bought a teapot." before
+// "Can I return it?") and those after it, so that a second question asked
+// before any reply ("And in red?") is shown with the first one the reply
+// answers. It returns the quotes and the span of infos quoted.
+func requestQuote(msgs []Message, infos []msgInfo, k int) ([]string, [2]int) {
 	span := [2]int{k, k}
-	join := func(a, b string) string {
-		a = strings.TrimSpace(a)
-		if !strings.ContainsAny(a[len(a)-1:], ".!?…:") {
-			a += "."
-		}
-		return a + " " + strings.TrimSpace(b)
+	quotes := []string{cite(msgs[infos[k].idx].Body)}
+	total := len(quotes[0])
+	sameTurn := func(j int) bool {
+		return infos[j].role == chat.RoleCustomer && infos[j].turn == infos[k].turn
 	}
-	if p := k - 1; p >= 0 && infos[p].role == chat.RoleCustomer && infos[p].substance {
-		prev := stripGreeting(msgs[infos[p].idx].Body)
-		if len(prev)+len(body) <= maxQuote {
-			body, span[0] = join(prev, body), p
-		}
-	}
-	if n := k + 1; !infos[k].question && n < len(infos) && infos[n].role == chat.RoleCustomer && infos[n].substance {
-		next := msgs[infos[n].idx].Body
-		if len(next)+len(body) <= maxQuote {
-			body, span[1] = join(body, next), n
+	if p := k - 1; p >= 0 && sameTurn(p) && infos[p].substance {
+		if q := cite(msgs[infos[p].idx].Body); total+len(q) <= maxQuote {
+			quotes = append([]string{q}, quotes...)
+			total += len(q)
+			span[0] = p
 		}
 	}
-	return quote(body, maxQuote), span
+	for n := k + 1; n < len(infos) && sameTurn(n); n++ {
+		if !infos[n].substance {
+			continue
+		}
+		q := cite(msgs[infos[n].idx].Body)
+		if total+len(q) > maxQuote {
+			break
+		}
+		quotes = append(quotes, q)
+		total += len(q)
+		span[1] = n
+	}
+	return quotes, span
 }
 
-// greetWords open a message without being part of what it says.
-var greetWords = set(`hi hello hey hiya heya howdy morning afternoon evening there all everyone team
-hola buenas buenos días dias tardes noches saludos qué que tal hallo moin servus grüß gott guten tag morgen abend
+// cite quotes a message body: from its first sentence after the greeting
+// sentences that open it ("Hi Maria!", "Guten Tag!"), as written, cut at
+// maxQuote.
+func cite(body string) string {
+	return excerpt(body[greetingEnd(body):], maxQuote)
+}
+
+// greetStart are the words that open a greeting ("Hi Maria!", "Buenas
+// tardes", "Moin"); greetWords may follow them. "All", "there" or "team"
+// only greet after one of these: "All sorted." is not a greeting.
+var greetStart = set(`hi hello hey hiya heya howdy morning afternoon evening
+hola buenas buenos saludos hallo moin servus grüß grüezi bonjour bonsoir salut coucou olá ola oi`)
+
+// greetWords may follow a greeting's first word.
+var greetWords = set(`hi hello hey hiya heya howdy morning afternoon evening there all everyone team folks guys
+hola buenas buenos días dias tardes noches saludos qué que tal hallo moin servus grüß gott guten tag morgen abend zusammen
 bonjour bonsoir salut coucou olá ola oi dia tarde noite`)
 
-// greetOpeners are greetings only when a greeting word follows ("good
+// greetOpeners open a greeting when a greeting word follows ("good
 // morning", "buen día", "guten Tag", "bom dia").
 var greetOpeners = set(`good buen buenos buenas guten bom boa bonne`)
 
-// stripGreeting removes the greeting that opens body ("Hi Maria, is the
-// teapot…" → "is the teapot…"), keeping body when little would be left.
-func stripGreeting(body string) string {
-	words := strings.Fields(body)
-	i := 0
-	greeted := false
-	for i < len(words) {
-		w := foldWord(strings.ToLower(strings.Trim(words[i], ".,;:!¡?¿-–— ")))
-		switch {
-		case tab.filler[w] && greetWords[w]:
-			i, greeted = i+1, true
-			continue
-		case greetOpeners[w] && i+1 < len(words) && greetWords[foldWord(strings.ToLower(strings.Trim(words[i+1], ".,;:!¡?¿ ")))]:
-			i, greeted = i+2, true
-			continue
-		case greeted:
-			// The name after the greeting: "Hi Maria," "Guten Tag Herr Weber,".
-			for n := i; n < len(words) && n < i+3 && startsUpper(words[n]); n++ {
-				if strings.ContainsAny(words[n][len(words[n])-1:], ",!") {
-					i = n + 1
-					break
-				}
-			}
+// greetingEnd returns where the text of body starts after the greeting
+// sentences that open it: the sentences made only of a greeting and names
+// ("Hi Alice!", "Hola, buenas tardes."); 0 when there are none. A greeting
+// that shares its sentence with more ("Hi Maria, do you ship to Spain?")
+// is part of that sentence and stays, and so does a message that is only a
+// greeting.
+func greetingEnd(body string) int {
+	off := 0
+	for {
+		rest := body[off:]
+		n := firstSentence(rest)
+		if strings.TrimSpace(rest[n:]) == "" || !isGreeting(rest[:n]) {
+			return off
 		}
-		break
+		off += n
 	}
-	if !greeted || len(words)-i < 2 {
-		return body
+}
+
+// isGreeting reports whether sentence is only a greeting: a greeting word
+// (or "good", "guten"… and one), then only greeting words and up to three
+// capitalized names; emoji and punctuation don't count.
+func isGreeting(sentence string) bool {
+	word, rest := nextWord(sentence)
+	for word != "" && !hasLetter(word) {
+		word, rest = nextWord(rest)
 	}
-	rest := strings.Join(words[i:], " ")
-	rest = strings.TrimLeft(rest, ".,;:!- ")
-	r, sz := utf8.DecodeRuneInString(rest)
-	return string(unicode.ToUpper(r)) + rest[sz:]
+	switch w := greetFold(word); {
+	case word == "":
+		return false
+	case greetStart[w]:
+	case greetOpeners[w]:
+		if word, rest = nextWord(rest); !greetWords[greetFold(word)] {
+			return false
+		}
+	default:
+		return false
+	}
+	names := 0
+	for word, rest = nextWord(rest); word != ""; word, rest = nextWord(rest) {
+		switch w := greetFold(word); {
+		case !hasLetter(word) || greetWords[w] || greetOpeners[w]:
+		case names < 3 && startsUpper(strings.TrimLeft(word, `¡¿"'“«(`)):
+			names++
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// nextWord returns the first word of s (a run of non-space) and the rest
+// after it; "" when s holds no more words.
+func nextWord(s string) (word, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
+}
+
+// asksOrHolds reports whether a reply is not the answer yet: after its
+// greeting, its acknowledgements ("Sure!") and courtesies ("I'm sorry to
+// hear that.", "Let me check."), it asks something back ("Could you send a
+// photo?") or says nothing more. toks is a buffer for the tokens of a
+// sentence, returned for reuse.
+func asksOrHolds(body string, toks []tok) (bool, []tok) {
+	rest := body[greetingEnd(body):]
+	for {
+		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
+		if rest == "" {
+			return true, toks
+		}
+		n := firstSentence(rest)
+		sent := rest[:n]
+		if hasQuestionMark(sent) {
+			return true, toks
+		}
+		if toks = tokenize(sent, toks[:0]); !politeOnly(toks) {
+			return false, toks
+		}
+		rest = rest[n:]
+	}
+}
+
+// politeOnly reports whether the words of a sentence are only filler
+// ("Ok, thanks!"), or courtesy words with stopwords and filler ("I'm sorry
+// to hear that.").
+func politeOnly(toks []tok) bool {
+	courtesy, other := false, false
+	for _, t := range toks {
+		if t.kind != tokWord {
+			continue
+		}
+		switch w := t.fold; {
+		case tab.courtesy[w]:
+			courtesy = true
+		case tab.filler[w]:
+		case tab.stop[w]:
+			other = true
+		default:
+			return false
+		}
+	}
+	return courtesy || !other
+}
+
+// greetFold folds a word of a message for the word tables, without the
+// punctuation around it.
+func greetFold(word string) string {
+	return foldWord(strings.ToLower(strings.Trim(word, `.,;:!¡?¿-–—()"'“”«»…`)))
+}
+
+func hasLetter(s string) bool {
+	return strings.ContainsFunc(s, unicode.IsLetter)
 }
 
 func startsUpper(s string) bool {

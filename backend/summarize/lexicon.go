@@ -142,6 +142,7 @@ type tables struct {
 	request      map[string]bool // words of a request or question
 	closing      map[string]bool // words with which a customer closes
 	resolvedW    map[string]bool // words that say the matter is solved
+	courtesy     map[string]bool // apologies and "let me check" of a reply that is not the answer yet
 }
 
 var tab = buildTables()
@@ -159,6 +160,7 @@ func buildTables() *tables {
 		request:      set(requestWords),
 		closing:      set(closingWords),
 		resolvedW:    set(resolvedWords),
+		courtesy:     set(courtesyWords),
 	}
 	for _, lex := range []string{lexEN, lexES, lexDE, lexFR, lexPT} {
 		eachWeighted(lex, func(w float64, word string) {
@@ -284,4 +286,15 @@ resuelto resuelta solucionado arreglado reembolsado enviado confirmado listo
 gelöst erledigt behoben erstattet versendet bestätigt gebucht
 résolu résolue réglé remboursé expédié confirmé réservé
 resolvido resolvida solucionado reembolsado enviado confirmado
+`
+
+// courtesyWords make, with stopwords and filler, the sentences of a reply
+// that are not the answer yet: apologies and promises to look ("I'm sorry
+// to hear that.", "Let me check.", "Vou verificar."). See asksOrHolds.
+const courtesyWords = `
+sorry apologies apologize apologise apology hear understand check checking verify verifying look looking moment sec patience waiting immediately asap
+lamento siento disculpe disculpa disculpas perdón molestia molestias inconveniente inconvenientes entiendo comprendo reviso revisamos verifico verificamos compruebo consulto momento enseguida paciencia voy vamos
+tut leid entschuldigung entschuldigen bedauern verstehe schaue schauen nach nachsehen prüfe prüfen kläre moment sofort gleich geduld
+désolé désolée désolés navré navrée excusez excuse pardon comprends vérifie vérifions vérifier regarde regardons instant moment suite immédiatement patience
+sinto desculpe desculpa desculpas transtorno entendo compreendo vou vamos verificar verifico olhar momento instante paciência
 `

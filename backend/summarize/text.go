@@ -280,3 +280,156 @@ func quote(s string, max int) string {
 	}
 	return strings.TrimRight(s[:cut], " ,;:-–—") + "…"
 }
+
+// excerpt returns s as the built-in summary quotes it: the author's words
+// exactly as written, with runs of whitespace (line breaks too) collapsed
+// into one space. When s is longer than max bytes it is cut, never inside a
+// word: after the last whole sentence that ends past max/2 (then " …"
+// follows), else after the last whole word before max ("…" follows, and a
+// comma or colon left dangling at the cut goes with the omitted rest).
+// Between two CJK characters is a word boundary. A first word longer than
+// max is kept whole; only one longer than maxWord (no word, a pasted blob)
+// is cut where it reaches maxWord.
+func excerpt(s string, max int) string {
+	s = collapseSpace(s)
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	sentences := s[:cut]
+	if s[cut] == ' ' {
+		sentences = s[:cut+1] // a sentence may end right at the cut
+	}
+	if end := lastSentenceEnd(sentences); end > max/2 {
+		if s[end] == ' ' {
+			return s[:end] + " …"
+		}
+		return s[:end] + "…" // after "。", "！" or "？"
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:cut])
+	after, _ := utf8.DecodeRuneInString(s[cut:])
+	switch {
+	case s[cut] == ' ':
+	case isCJK(before) && isCJK(after):
+	default:
+		if sp := strings.LastIndexByte(s[:cut], ' '); sp > 0 {
+			cut = sp
+			break
+		}
+		// The first word is longer than max (a link): keep it whole, unless
+		// it is a pasted blob longer than maxWord.
+		if sp := strings.IndexByte(s[cut:], ' '); sp >= 0 {
+			cut += sp
+		} else {
+			cut = len(s)
+		}
+		if cut > maxWord {
+			cut = maxWord
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+			return s[:cut] + "…"
+		}
+		if cut == len(s) {
+			return s
+		}
+	}
+	if t := strings.TrimRight(s[:cut], " ,;:-–—"); t != "" {
+		return t + "…"
+	}
+	return s[:cut] + "…"
+}
+
+// maxWord bounds a quote made of one giant word, see excerpt.
+const maxWord = 8 * maxQuote
+
+// collapseSpace trims s and replaces every run of whitespace inside it with
+// one space; it returns s itself when there is nothing to replace.
+func collapseSpace(s string) string {
+	clean := true
+	prevSpace := true // a leading space is to be trimmed too
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (prevSpace || r != ' ') {
+			clean = false
+			break
+		}
+		prevSpace = space
+	}
+	if clean && !prevSpace {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// lastSentenceEnd returns the end of the last whole sentence of s (see
+// sentenceEnd) that is followed by more text; 0 when there is none.
+func lastSentenceEnd(s string) int {
+	last := 0
+	for i := 0; i < len(s); {
+		end, n := sentenceEnd(s, i)
+		if end > 0 && end < len(s) {
+			last = end
+		}
+		i += n
+	}
+	return last
+}
+
+// firstSentence returns the length of the first sentence of s, its line
+// break or the space after it excluded: up to a line break or a sentence
+// end (see sentenceEnd), else all of s.
+func firstSentence(s string) int {
+	for i := 0; i < len(s); {
+		if s[i] == '\n' {
+			return i
+		}
+		end, n := sentenceEnd(s, i)
+		if end > 0 {
+			return end
+		}
+		i += n
+	}
+	return len(s)
+}
+
+// sentenceEnd looks at the rune at s[i]: when it ends a sentence it
+// returns the index just after the sentence (and how far to advance); else
+// 0. A sentence ends with ".", "!", "?", "…" or "؟" (followed by more of them
+// and by closing quotes or brackets) before a space or the end of s, or
+// with a CJK full stop, exclamation or question mark.
+func sentenceEnd(s string, i int) (end, advance int) {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	switch r {
+	case '。', '！', '？':
+		return i + size, size
+	case '.', '!', '?', '…', '؟':
+		j := i + size
+		for j < len(s) {
+			r2, sz := utf8.DecodeRuneInString(s[j:])
+			if !strings.ContainsRune(".!?…؟\"'”’»)]", r2) {
+				break
+			}
+			j += sz
+		}
+		if j == len(s) {
+			return j, j - i
+		}
+		if r2, _ := utf8.DecodeRuneInString(s[j:]); unicode.IsSpace(r2) {
+			return j, j - i
+		}
+		return 0, j - i
+	}
+	return 0, size
+}
+
+// isCJK reports whether r is a Chinese character, Japanese kana or CJK
+// punctuation: scripts written without spaces, where a quote may be cut
+// between any two characters.
+func isCJK(r rune) bool {
+	return 0x3000 <= r && r <= 0x303f || 0xff01 <= r && r <= 0xff60 ||
+		unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
