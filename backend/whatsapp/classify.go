@@ -54,6 +54,25 @@ func marked(b []byte) bool {
 	return bytes.HasPrefix(b[i:], lrm) || bytes.HasPrefix(b[i:], rlm)
 }
 
+// mayMatchEnd and mayMatchStart are the two halves of mayMatch for a
+// body's first line as the reader sees it (the header line's rest after the
+// author): the reader and the builder each take one, on their own cores.
+func (m *entryMatcher) mayMatchEnd(first []byte) bool {
+	fl := trimTrailing(trimLeadingMarks(first))
+	if len(fl) == 0 || len(fl) > maxEntryBytes {
+		return false
+	}
+	if m.infixAlways || (marked(first) && len(m.infix) > 0) {
+		return true
+	}
+	return m.tailMayMatch(fl)
+}
+
+func (m *entryMatcher) mayMatchStart(first []byte) bool {
+	fl := trimTrailing(trimLeadingMarks(first))
+	return len(fl) > 0 && len(fl) <= maxEntryBytes && m.headMayMatch(fl)
+}
+
 // notice reports whether a whole authorless-looking text is a WhatsApp
 // notice or call line, for lines whose text holds ": " without an author
 // (`You changed the subject from "A: B" to "C"`).
@@ -67,9 +86,10 @@ func (c *classifier) notice(text []byte) bool {
 }
 
 // classify decides the kind of a message body and strips the export's own
-// markers. firstLen is the length of the body's first line. The returned
-// body aliases body.
-func (c *classifier) classify(body []byte, firstLen int) classified {
+// markers. firstLen is the length of the body's first line; maybe is false
+// when mayMatch (or its halves) ruled the first line out, so the tables
+// are not searched. The returned body aliases body.
+func (c *classifier) classify(body []byte, firstLen int, maybe bool) classified {
 	out := classified{kind: chat.KindText}
 	b := body
 	isMarked := marked(b)
@@ -80,6 +100,7 @@ func (c *classifier) classify(body []byte, firstLen int) classified {
 			c.nb.out = editedKey(c.nb.out, t[open:])
 			if c.m.edited[string(c.nb.out)] {
 				out.edited = true
+				maybe = true // the first line the reader judged has changed
 				b = trimTrailing(t[:open])
 				if firstLen > len(b) {
 					firstLen = len(b)
@@ -95,9 +116,15 @@ func (c *classifier) classify(body []byte, firstLen int) classified {
 	hasCaption := len(bytes.TrimSpace(caption)) > 0
 	fl := trimTrailing(trimLeadingMarks(first))
 
-	if len(fl) > 0 && len(fl) <= maxEntryBytes && c.m.mayMatch(fl, isMarked) {
-		c.nb.run(fl, true, true, true)
+	if maybe && len(fl) > 0 && len(fl) <= maxEntryBytes {
+		c.nb.run(fl, true, true, false)
 		if p, sp := c.m.find(c.nb.out, matchOpts{notices: isMarked}); p != nil {
+			if p.class == classAttached || p.class == classDocument {
+				// The file name is taken from the raw text: normalise again,
+				// this time noting where each byte came from.
+				c.nb.run(fl, true, true, true)
+				_, sp = c.m.find(c.nb.out, matchOpts{notices: isMarked})
+			}
 			switch p.class {
 			case classNotice, classCall:
 				if !hasCaption {

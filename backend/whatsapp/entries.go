@@ -145,14 +145,17 @@ type entryMatcher struct {
 	exact    map[string]*pattern
 	byPrefix map[uint64][]*pattern // by literalKey of the leading literal
 	bySuffix map[uint64][]*pattern // by literalKey of the trailing literal
-	heads    map[uint64]bool       // keys of the leading literals of exact and prefix patterns
-	tails    map[uint64]bool       // keys of the trailing literals of suffix patterns
-	headLens uint8                 // bit n: some head key is n runes long
-	tailLens uint8
+	// ends holds, as a Bloom filter of one hash, the keys of the leading
+	// literals of exact and prefix patterns and of the trailing literals
+	// of suffix patterns: a message is ruled out with a few bit tests.
+	ends     [endsFilterBits / 64]uint64
+	headLens uint16 // bit n: some head key is n runes long
+	tailLens uint16
 	// infixAlways is set when a pattern that is no notice has wildcards at
 	// both ends: then no text can be ruled out by its ends alone.
 	infixAlways bool
-	infix       []*pattern      // wildcards at both ends
+	infix       []*pattern      // wildcards at both ends: notices
+	infixAny    []*pattern      // wildcards at both ends: the other classes
 	edited      map[string]bool // normalised edited markers ("<this message was edited>")
 	maxLen      int             // longest literal content of any pattern, in bytes
 	langs       []string
@@ -203,7 +206,12 @@ func (m *entryMatcher) find(t []byte, o matchOpts) (*pattern, spans) {
 			}
 		}
 	}
-	if p, sp := try(m.infix); p != nil {
+	if o.notices {
+		if p, sp := try(m.infix); p != nil {
+			return p, sp
+		}
+	}
+	if p, sp := try(m.infixAny); p != nil {
 		return p, sp
 	}
 	return nil, noSpans
@@ -212,7 +220,7 @@ func (m *entryMatcher) find(t []byte, o matchOpts) (*pattern, spans) {
 // keyRunes is how many runes at each end of a literal index a pattern: a
 // literal shorter than that is indexed by all its runes. Two runes let most
 // messages through (they start like "th", "ca", "hi"); four rule them out.
-const keyRunes = 4
+const keyRunes = 8
 
 // ends are the first and last keyRunes runes of a text as normalised
 // (foldRune, spaces collapsed, leading spaces and trailing spaces and
@@ -220,16 +228,64 @@ const keyRunes = 4
 type ends struct {
 	head, tail   [keyRunes]rune // tail[0] is the last rune
 	nHead, nTail int
+	// hHead[n-1] and hTail[n-1] hash the first n runes of head and tail
+	// (FNV-1a, in array order), built as the runes are read.
+	hHead, hTail [keyRunes]uint64
 }
+
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+func (e *ends) pushHead(r rune) {
+	h := uint64(fnvOffset64)
+	if e.nHead > 0 {
+		h = e.hHead[e.nHead-1]
+	}
+	e.head[e.nHead], e.hHead[e.nHead] = r, (h^uint64(r))*fnvPrime64
+	e.nHead++
+}
+
+func (e *ends) pushTail(r rune) {
+	h := uint64(fnvOffset64)
+	if e.nTail > 0 {
+		h = e.hTail[e.nTail-1]
+	}
+	e.tail[e.nTail], e.hTail[e.nTail] = r, (h^uint64(r))*fnvPrime64
+	e.nTail++
+}
+
+// asciiFold is foldRune for ASCII, with unicode.IsPunct: the per-byte
+// table that lets endsOf skip decoding on the common path.
+var asciiFold = func() (t [utf8.RuneSelf]struct {
+	r     byte
+	kind  uint8
+	punct bool
+}) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		f, kind := foldRune(rune(c))
+		t[c].r, t[c].kind, t[c].punct = byte(f), uint8(kind), unicode.IsPunct(f)
+	}
+	return t
+}()
 
 // endsOf reads the ends of b without normalising the whole text.
 func endsOf(b []byte) ends {
 	var e ends
 	space := false
 	for i := 0; i < len(b) && e.nHead < keyRunes; {
-		r, size := utf8.DecodeRune(b[i:])
-		i += size
-		f, kind := foldRune(r)
+		var f rune
+		var kind int
+		if c := b[i]; c < utf8.RuneSelf {
+			a := &asciiFold[c]
+			f, kind = rune(a.r), int(a.kind)
+			i++
+		} else {
+			r, size := utf8.DecodeRune(b[i:])
+			i += size
+			f, kind = foldRune(r)
+		}
 		switch kind {
 		case foldDrop:
 			continue
@@ -238,24 +294,34 @@ func endsOf(b []byte) ends {
 			continue
 		}
 		if space {
-			e.head[e.nHead], e.nHead, space = ' ', e.nHead+1, false
+			e.pushHead(' ')
+			space = false
 			if e.nHead == keyRunes {
 				break
 			}
 		}
-		e.head[e.nHead] = f
-		e.nHead++
+		e.pushHead(f)
 	}
 	space = false
 	trimming := true
 	for j := len(b); j > 0 && e.nTail < keyRunes; {
-		r, size := utf8.DecodeLastRune(b[:j])
-		j -= size
-		f, kind := foldRune(r)
+		var f rune
+		var kind int
+		var punct bool
+		if c := b[j-1]; c < utf8.RuneSelf {
+			a := &asciiFold[c]
+			f, kind, punct = rune(a.r), int(a.kind), a.punct
+			j--
+		} else {
+			r, size := utf8.DecodeLastRune(b[:j])
+			j -= size
+			f, kind = foldRune(r)
+			punct = unicode.IsPunct(f)
+		}
 		switch {
 		case kind == foldDrop:
 			continue
-		case trimming && (kind == foldSpace || unicode.IsPunct(f)):
+		case trimming && (kind == foldSpace || punct):
 			continue
 		case kind == foldSpace:
 			space = true
@@ -263,45 +329,41 @@ func endsOf(b []byte) ends {
 		}
 		trimming = false
 		if space {
-			e.tail[e.nTail], e.nTail, space = ' ', e.nTail+1, false
+			e.pushTail(' ')
+			space = false
 			if e.nTail == keyRunes {
 				break
 			}
 		}
-		e.tail[e.nTail] = f
-		e.nTail++
+		e.pushTail(f)
 	}
 	return e
 }
 
 // headKey is the key of the first n runes (0 when there are fewer).
 func (e *ends) headKey(n int) uint64 {
-	if n > e.nHead {
+	if n > e.nHead || n < 1 {
 		return 0
 	}
-	return hashRunes(e.head[:n], false)
+	return finishKey(e.hHead[n-1], n)
 }
 
-// tailKey is the key of the last n runes (0 when there are fewer).
+// tailKey is the key of the last n runes, read backwards (0 when there
+// are fewer).
 func (e *ends) tailKey(n int) uint64 {
-	if n > e.nTail {
+	if n > e.nTail || n < 1 {
 		return 0
 	}
-	return hashRunes(e.tail[:n], true)
+	return finishKey(e.hTail[n-1], n)
 }
 
-// hashRunes is FNV-1a over the runes (reversed ones read backwards) and
-// their number. Never 0.
-func hashRunes(rs []rune, reversed bool) uint64 {
-	h := uint64(14695981039346656037) ^ uint64(len(rs))
-	for i := range rs {
-		r := rs[i]
-		if reversed {
-			r = rs[len(rs)-1-i]
-		}
-		h ^= uint64(r)
-		h *= 1099511628211
-	}
+// finishKey mixes the length into a hash and spreads it to the high bits
+// the filter takes. Never 0.
+func finishKey(h uint64, n int) uint64 {
+	h ^= uint64(n)
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
+	h ^= h >> 32
 	if h == 0 {
 		h = 1
 	}
@@ -312,10 +374,19 @@ func hashRunes(rs []rune, reversed bool) uint64 {
 // indexed by, and its length in runes.
 func literalKey(lit string, last bool) (uint64, int) {
 	e := endsOf([]byte(lit))
+	n := keyLen(e.nHead)
 	if last {
-		return e.tailKey(e.nTail), e.nTail
+		n = keyLen(e.nTail)
+		return e.tailKey(n), n
 	}
-	return e.headKey(e.nHead), e.nHead
+	return e.headKey(n), n
+}
+
+// keyLen is the number of runes a literal of n runes is keyed by. (Keying
+// literals of 5 to 7 runes by their first 4, for fewer probes, lets more
+// messages through to the slow path than the probes cost.)
+func keyLen(n int) int {
+	return min(n, keyRunes)
 }
 
 // mayMatch tells from the ends of a raw text alone whether some pattern
@@ -328,16 +399,120 @@ func (m *entryMatcher) mayMatch(raw []byte, notices bool) bool {
 	if m.infixAlways || (notices && len(m.infix) > 0) {
 		return true
 	}
-	e := endsOf(raw)
-	for n := 1; n <= keyRunes; n++ {
-		if m.headLens&(1<<n) != 0 && m.heads[e.headKey(n)] {
-			return true
+	return m.headMayMatch(raw) || m.tailMayMatch(raw)
+}
+
+// headMayMatch is endsOf's head walk that probes the filter as it goes,
+// keeping no runes: the hot path of every message.
+func (m *entryMatcher) headMayMatch(b []byte) bool {
+	h, n, space := uint64(fnvOffset64), 0, false
+	for i := 0; i < len(b) && n < keyRunes; {
+		var f rune
+		if c := b[i]; c < utf8.RuneSelf {
+			a := &asciiFold[c]
+			i++
+			switch a.kind {
+			case foldSpace:
+				space = n > 0
+				continue
+			case foldDrop:
+				continue
+			}
+			f = rune(a.r)
+		} else {
+			r, size := utf8.DecodeRune(b[i:])
+			i += size
+			var kind int
+			if f, kind = foldRune(r); kind != foldKeep {
+				space = space || (kind == foldSpace && n > 0)
+				continue
+			}
 		}
-		if m.tailLens&(1<<n) != 0 && m.tails[e.tailKey(n)] {
+		if space {
+			h, n, space = (h^' ')*fnvPrime64, n+1, false
+			if m.headLens&(1<<n) != 0 && m.endsHas(finishKey(h, n)) {
+				return true
+			}
+			if n == keyRunes {
+				break
+			}
+		}
+		h, n = (h^uint64(f))*fnvPrime64, n+1
+		if m.headLens&(1<<n) != 0 && m.endsHas(finishKey(h, n)) {
 			return true
 		}
 	}
 	return false
+}
+
+// tailMayMatch is headMayMatch for the end of the text, read backwards
+// after the trailing spaces and punctuation.
+func (m *entryMatcher) tailMayMatch(b []byte) bool {
+	h, n, space, trimming := uint64(fnvOffset64), 0, false, true
+	for j := len(b); j > 0 && n < keyRunes; {
+		var f rune
+		var kind int
+		var punct bool
+		if c := b[j-1]; c < utf8.RuneSelf {
+			a := &asciiFold[c]
+			f, kind, punct = rune(a.r), int(a.kind), a.punct
+			j--
+		} else {
+			r, size := utf8.DecodeLastRune(b[:j])
+			j -= size
+			f, kind = foldRune(r)
+			punct = unicode.IsPunct(f)
+		}
+		switch {
+		case kind == foldDrop:
+			continue
+		case trimming && (kind == foldSpace || punct):
+			continue
+		case kind == foldSpace:
+			space = true
+			continue
+		}
+		trimming = false
+		if space {
+			h, n, space = (h^' ')*fnvPrime64, n+1, false
+			if m.tailLens&(1<<n) != 0 && m.endsHas(finishKey(h, n)^tailSalt) {
+				return true
+			}
+			if n == keyRunes {
+				break
+			}
+		}
+		h, n = (h^uint64(f))*fnvPrime64, n+1
+		if m.tailLens&(1<<n) != 0 && m.endsHas(finishKey(h, n)^tailSalt) {
+			return true
+		}
+	}
+	return false
+}
+
+// The filter is a blocked Bloom filter: each key sets two bits of one
+// 64-bit word. A few thousand keys in 2^17 bits (16 KiB, which stays in the
+// first-level cache) let under one message in a hundred through by chance.
+const (
+	endsFilterLog  = 17
+	endsFilterBits = 1 << endsFilterLog
+)
+
+// tailSalt keeps a tail key apart from the same runes as a head key.
+const tailSalt = 0x9E3779B97F4A7C15
+
+func endsWord(k uint64) (int, uint64) {
+	return int(k >> (64 - (endsFilterLog - 6))), 1<<(k&63) | 1<<((k>>6)&63)
+}
+
+func (m *entryMatcher) endsAdd(k uint64) {
+	w, mask := endsWord(k)
+	m.ends[w] |= mask
+}
+
+func (m *entryMatcher) endsHas(k uint64) bool {
+	w, mask := endsWord(k)
+	return m.ends[w]&mask == mask
 }
 
 // What foldRune does with a rune.
@@ -402,8 +577,6 @@ func compileTables(fsys fs.FS, dir string) (*entryMatcher, error) {
 		exact:    map[string]*pattern{},
 		byPrefix: map[uint64][]*pattern{},
 		bySuffix: map[uint64][]*pattern{},
-		heads:    map[uint64]bool{},
-		tails:    map[uint64]bool{},
 		edited:   map[string]bool{},
 		count:    map[entryClass]int{},
 	}
@@ -439,6 +612,7 @@ func compileTables(fsys fs.FS, dir string) (*entryMatcher, error) {
 		}
 	}
 	sortPatterns(m.infix)
+	sortPatterns(m.infixAny)
 	if len(errs) > 0 {
 		return m, fmt.Errorf("whatsapp tables: %s", strings.Join(errs, "; "))
 	}
@@ -569,20 +743,23 @@ func (m *entryMatcher) addPattern(lang, name string, class entryClass, raw strin
 			m.exact[p.parts[0]] = p
 		}
 		k, n := literalKey(p.parts[0], false)
-		m.heads[k], m.headLens = true, m.headLens|1<<n
+		m.endsAdd(k)
+		m.headLens |= 1 << n
 	case !p.lead:
 		k, n := literalKey(p.parts[0], false)
 		m.byPrefix[k] = append(m.byPrefix[k], p)
-		m.heads[k], m.headLens = true, m.headLens|1<<n
+		m.endsAdd(k)
+		m.headLens |= 1 << n
 	case !p.trail:
 		k, n := literalKey(p.parts[len(p.parts)-1], true)
 		m.bySuffix[k] = append(m.bySuffix[k], p)
-		m.tails[k], m.tailLens = true, m.tailLens|1<<n
-	default:
+		m.endsAdd(k ^ tailSalt)
+		m.tailLens |= 1 << n
+	case p.class == classNotice:
 		m.infix = append(m.infix, p)
-		if p.class != classNotice {
-			m.infixAlways = true
-		}
+	default:
+		m.infixAny = append(m.infixAny, p)
+		m.infixAlways = true
 	}
 	return nil
 }
@@ -627,14 +804,31 @@ func (nb *normBuf) run(b []byte, trimStart, trimEnd, offsets bool) {
 	nb.start, nb.end = nb.start[:0], nb.end[:0]
 	space, spaceAt := false, 0 // a space is pending
 	for i := 0; i < len(b); {
-		var r rune
+		if !offsets && !space {
+			// The common path: ASCII letters, digits and punctuation.
+			for i < len(b) && b[i] < utf8.RuneSelf {
+				a := &asciiFold[b[i]]
+				if a.kind != foldKeep {
+					break
+				}
+				out = append(out, a.r)
+				i++
+			}
+			if i == len(b) {
+				break
+			}
+		}
+		var f rune
+		var kind int
 		size := 1
 		if c := b[i]; c < utf8.RuneSelf {
-			r = rune(c)
+			a := &asciiFold[c]
+			f, kind = rune(a.r), int(a.kind)
 		} else {
+			var r rune
 			r, size = utf8.DecodeRune(b[i:])
+			f, kind = foldRune(r)
 		}
-		f, kind := foldRune(r)
 		switch kind {
 		case foldDrop:
 			i += size

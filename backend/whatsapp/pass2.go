@@ -37,7 +37,14 @@ type rawMsg struct {
 	start    int
 	firstEnd int // end of the header line's bytes
 	end      int
-	ios      bool
+	// The reader also splits the author and asks the tables whether the
+	// body's first line may be a known text, so that this work runs on
+	// the reader's core, not the builder's.
+	authorEnd int // end of the author in buf; 0 when the line has none
+	bodyStart int // start of the body in buf (start when no author)
+	// maybe is set when the first line may be in the tables by its end
+	// (the reader's half of mayMatch); the builder then tries its start.
+	maybe bool
 }
 
 type batch struct {
@@ -96,6 +103,7 @@ type reader struct {
 	order         DateOrder
 	dayFirst      bool
 	allowSpaceSep bool
+	matcher       *entryMatcher
 	allowNamed    bool // month names are the file's layout, not a line that happens to start with one
 	baseYear      int  // year of the first date of a file whose dates have no year
 	years         namedYear
@@ -203,7 +211,13 @@ func (r *reader) run(ctx context.Context, rc io.Reader, out chan<- *batch, free 
 			}
 			start := len(bt.buf)
 			bt.buf = append(bt.buf, line[h.rest:]...)
-			bt.msgs = append(bt.msgs, rawMsg{at: at, line: lr.n, start: start, firstEnd: len(bt.buf), end: len(bt.buf), ios: h.ios})
+			rm := rawMsg{at: at, line: lr.n, start: start, firstEnd: len(bt.buf), end: len(bt.buf), bodyStart: start}
+			first := bt.buf[start:]
+			if a, body, ok := splitAuthor(first); ok {
+				rm.authorEnd, rm.bodyStart = start+len(a), rm.firstEnd-len(body)
+				rm.maybe = r.matcher.mayMatchEnd(body)
+			}
+			bt.msgs = append(bt.msgs, rm)
 			r.have = true
 			continue
 		}
@@ -361,22 +375,25 @@ func (b *builder) build(buf []byte, rm *rawMsg) error {
 	m := chat.Message{At: rm.at, Line: rm.line}
 	first := buf[rm.start:rm.firstEnd]
 	var author *authorRec
-	bodyStart := rm.start
-	if a, body, ok := splitAuthor(first); ok && !(mayQuote(a) && b.cls.notice(first)) {
-		// (A quote in the "author" is a notice with ": " in a quoted
-		// subject: `You changed the subject from "A: B" to "C"`.)
-		author = b.intern(b.authorName(a))
-		bodyStart = rm.firstEnd - len(body)
+	if rm.authorEnd > 0 {
+		a := buf[rm.start:rm.authorEnd]
+		// A quote in the "author" is a notice with ": " in a quoted
+		// subject: `You changed the subject from "A: B" to "C"`.
+		if !(mayQuote(a) && b.cls.notice(first)) {
+			author = b.intern(b.authorName(a))
+		}
 	}
 	if author == nil {
 		m.Role, m.Kind = chat.RoleSystem, chat.KindSystem
 		body := trimLeadingMarks(buf[rm.start:rm.end])
-		if c := b.cls.classify(body, rm.firstEnd-rm.start-(len(buf[rm.start:rm.end])-len(body))); c.kind == chat.KindCall {
+		if c := b.cls.classify(body, rm.firstEnd-rm.start-(len(buf[rm.start:rm.end])-len(body)), true); c.kind == chat.KindCall {
 			m.Kind = chat.KindCall
 		}
 		m.Body = b.strs.bodyString(body)
 	} else {
-		c := b.cls.classify(buf[bodyStart:rm.end], rm.firstEnd-bodyStart)
+		body := buf[rm.bodyStart:rm.end]
+		maybe := rm.maybe || b.cls.m.mayMatchStart(buf[rm.bodyStart:rm.firstEnd])
+		c := b.cls.classify(body, rm.firstEnd-rm.bodyStart, maybe)
 		m.Author = author.name
 		m.Kind = c.kind
 		m.Body = b.strs.bodyString(c.body)

@@ -131,6 +131,7 @@ func Parse(ctx context.Context, open Opener, opts Options, emit func(chat.Messag
 		order:         info.DateOrder,
 		dayFirst:      info.DateOrder == OrderDayFirst,
 		allowSpaceSep: stats.sepCount[sepSpace]*2 > stats.headers,
+		matcher:       entries(),
 		allowNamed:    stats.named*2 > stats.headers,
 		baseYear:      stats.firstYear(opts.ExportedAt, loc),
 	}

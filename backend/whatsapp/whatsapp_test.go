@@ -802,7 +802,7 @@ func TestClassify(t *testing.T) {
 			if first < 0 {
 				first = len(body)
 			}
-			c := newClassifier().classify(body, first)
+			c := newClassifier().classify(body, first, true)
 			if c.kind != tt.kind || string(c.body) != tt.out || !slices.Equal(c.attachments, tt.atts) || c.edited != tt.edited || c.system != tt.system {
 				t.Errorf("classify(%q) = %s %q %q edited=%v system=%v", tt.body, c.kind, c.body, c.attachments, c.edited, c.system)
 			}
