@@ -293,6 +293,7 @@ type ImportTotals struct {
 	Messages      int `json:"messages"`
 	Sessions      int `json:"sessions"`
 	Duplicates    int `json:"duplicates"`
+	Reread        int `json:"reread"`
 	Ignored       int `json:"ignored"`
 	Failed        int `json:"failed"`
 }
@@ -378,8 +379,15 @@ func printImportReport(w io.Writer, r ImportReport) {
 			fmt.Fprintf(w, "✗ %s: failed (see above)\n", f.Path)
 			continue
 		}
-		fmt.Fprintf(w, "✓ %s (%s): %s, %s, %s skipped\n",
+		fmt.Fprintf(w, "✓ %s (%s): %s, %s, %s skipped",
 			f.Path, f.Format, plural(f.Messages, "message"), plural(f.Sessions, "new session"), plural(f.Duplicates, "duplicate"))
+		switch {
+		case f.Reread == 1:
+			fmt.Fprint(w, ", 1 stored entry read anew")
+		case f.Reread > 1:
+			fmt.Fprintf(w, ", %d stored entries read anew", f.Reread)
+		}
+		fmt.Fprintln(w)
 		for i, s := range f.Skipped {
 			if i == 20 {
 				fmt.Fprintf(w, "    … and %d more unreadable lines\n", len(f.Skipped)-20)

@@ -307,6 +307,7 @@ func buildReport(res importer.Result) ImportReport {
 		report.Totals.Messages += f.Messages
 		report.Totals.Sessions += f.Sessions
 		report.Totals.Duplicates += f.Duplicates
+		report.Totals.Reread += f.Reread
 		report.Files = append(report.Files, v)
 	}
 	return report

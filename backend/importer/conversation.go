@@ -17,10 +17,13 @@ import (
 // batches, and splits the conversation into sessions at the end, while the
 // messages stream when it can.
 type conversationWriter struct {
-	w        *writer
-	conv     store.Conversation
-	existed  bool
-	known    map[int64]struct{}
+	w       *writer
+	conv    store.Conversation
+	existed bool
+	known   map[int64]store.KnownMessage
+	// reread counts stored messages whose role or kind this import reads
+	// differently: the sessions are split again.
+	reread   int
 	ins      *store.MessageInserter
 	splitter *sessions.Splitter
 	streamed bool // the split follows the stream: a new conversation in time order
@@ -50,12 +53,12 @@ func (w *writer) openConversation(ctx context.Context, channel chat.Channel, key
 }
 
 // add stores m (its Role decided) unless it is already there.
-func (cw *conversationWriter) add(m chat.Message) error {
+func (cw *conversationWriter) add(ctx context.Context, m chat.Message) error {
 	at := m.At.UnixMilli()
 	row := store.Message{At: at, Author: m.Author, Role: string(m.Role), Kind: string(m.Kind), Body: m.Body,
 		Attachments: m.Attachments, Reactions: m.Reactions, Edited: m.Edited, SourceLine: m.Line}
 	row.Hash = cw.occ.hash(row)
-	_, dup := cw.known[row.Hash]
+	known, dup := cw.known[row.Hash]
 	if m.Role != chat.RoleSystem {
 		cw.w.rep.Messages++
 		if dup {
@@ -63,6 +66,14 @@ func (cw *conversationWriter) add(m chat.Message) error {
 		}
 	}
 	if dup {
+		if known.Role != row.Role || known.Kind != row.Kind {
+			if err := cw.w.tx.Reclassify(ctx, known.ID, row.Role, row.Kind); err != nil {
+				return fmt.Errorf("line %d: %w", m.Line, err)
+			}
+			cw.reread++
+			cw.w.rep.Reread++
+			cw.streamed = false
+		}
 		return nil
 	}
 	id, err := cw.ins.Insert(row)
@@ -87,7 +98,7 @@ func (cw *conversationWriter) finish(ctx context.Context) error {
 	}
 	cw.ins = nil
 	w := cw.w
-	if cw.inserted == 0 && w.im.opts.Gap == 0 {
+	if cw.inserted == 0 && cw.reread == 0 && w.im.opts.Gap == 0 {
 		return nil // nothing new: the sessions stand as they are
 	}
 	if cw.existed {

@@ -44,14 +44,17 @@ type Options struct {
 
 // FileReport is the outcome of importing one file.
 type FileReport struct {
-	Path          string         `json:"path"`
-	Format        string         `json:"format"`
-	Conversations int            `json:"conversations"`
-	Messages      int            `json:"messages"`
-	Sessions      int            `json:"sessions"`
-	Duplicates    int            `json:"duplicates"`
-	Skipped       []chat.Skipped `json:"skipped"`
-	Err           error          `json:"-"`
+	Path          string `json:"path"`
+	Format        string `json:"format"`
+	Conversations int    `json:"conversations"`
+	Messages      int    `json:"messages"`
+	Sessions      int    `json:"sessions"`
+	Duplicates    int    `json:"duplicates"`
+	// Reread counts stored messages this import read differently (their
+	// role or kind), so their sessions were split again.
+	Reread  int            `json:"reread"`
+	Skipped []chat.Skipped `json:"skipped"`
+	Err     error          `json:"-"`
 }
 
 // Importer imports files into a store.

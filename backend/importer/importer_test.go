@@ -314,3 +314,60 @@ func TestNoCustomerLeftIsAnError(t *testing.T) {
 		t.Fatalf("err = %v", rep.Err)
 	}
 }
+
+// TestReimportReadsStoredEntriesAnew: a library an earlier version filled
+// (a notice stored as the customer's message, a message stored as a
+// notice) is put right by importing the same export again, with the
+// sessions split anew and their ids kept.
+func TestReimportReadsStoredEntriesAnew(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	imp := newImporter(st, Options{Bots: []string{"Shop Bot"}})
+	if rep := imp.ImportFile(ctx, alice); rep.Err != nil {
+		t.Fatal(rep.Err)
+	}
+	before := allSessions(t, st)
+	msgs, err := st.ConversationMessages(ctx, before[0].ConversationID, store.MessagePage{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What an older reading left: the encryption notice as a message of
+	// the customer, the customer's first message as a notice.
+	notice, first := msgs[0], msgs[1]
+	if notice.Role != "system" || first.Role != "customer" {
+		t.Fatalf("fixture changed: %+v %+v", notice, first)
+	}
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.Reclassify(ctx, notice.ID, "customer", "text"); err != nil {
+			return err
+		}
+		return tx.Reclassify(ctx, first.ID, "system", "system")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := imp.ImportFile(ctx, alice)
+	if rep.Err != nil || rep.Reread != 2 || rep.Sessions != 0 || rep.Duplicates != 13 {
+		t.Fatalf("re-import report = %+v, want 2 entries read anew and nothing new", rep)
+	}
+	after, err := st.ConversationMessages(ctx, before[0].ConversationID, store.MessagePage{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after[0].Role != "system" || after[0].Kind != "system" || after[1].Role != "customer" || after[1].Kind != "text" {
+		t.Fatalf("roles after re-import: %s/%s, %s/%s", after[0].Role, after[0].Kind, after[1].Role, after[1].Kind)
+	}
+	got := allSessions(t, st)
+	if len(got) != len(before) {
+		t.Fatalf("%d sessions, want %d", len(got), len(before))
+	}
+	for i := range got {
+		if got[i].ID != before[i].ID || got[i].MessageCount != before[i].MessageCount || got[i].StartedAt != before[i].StartedAt {
+			t.Errorf("session %d = %+v, want as before %+v", i, got[i], before[i])
+		}
+	}
+	// And once more: nothing left to read anew.
+	if rep := imp.ImportFile(ctx, alice); rep.Err != nil || rep.Reread != 0 {
+		t.Fatalf("third import = %+v", rep)
+	}
+}

@@ -166,7 +166,7 @@ func (w *writer) importThread(ctx context.Context, conv chat.Conversation, owner
 		default:
 			m.Role = chat.RoleCustomer
 		}
-		if err := cw.add(m); err != nil {
+		if err := cw.add(ctx, m); err != nil {
 			return err
 		}
 	}

@@ -91,7 +91,7 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) error 
 		} else {
 			m.Role = chat.RoleSystem
 		}
-		return cw.add(m)
+		return cw.add(ctx, m)
 	})
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)

@@ -144,21 +144,69 @@ func (mi *MessageInserter) Close() error {
 
 // MessageHashes returns the hashes of a conversation's messages, to find
 // the duplicates of a re-import.
-func (tx *Tx) MessageHashes(ctx context.Context, conversationID int64) (map[int64]struct{}, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT hash FROM messages WHERE conversation_id = ?`, conversationID)
+func (tx *Tx) MessageHashes(ctx context.Context, conversationID int64) (map[int64]KnownMessage, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT hash, id, role, kind FROM messages WHERE conversation_id = ?`, conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("read message hashes of conversation %d: %w", conversationID, err)
 	}
 	defer rows.Close()
-	set := map[int64]struct{}{}
+	set := map[int64]KnownMessage{}
+	var role, kind sql.RawBytes
 	for rows.Next() {
 		var h int64
-		if err := rows.Scan(&h); err != nil {
+		var k KnownMessage
+		if err := rows.Scan(&h, &k.ID, &role, &kind); err != nil {
 			return nil, fmt.Errorf("read message hashes of conversation %d: %w", conversationID, err)
 		}
-		set[h] = struct{}{}
+		k.Role, k.Kind = internClass(role), internClass(kind)
+		set[h] = k
 	}
 	return set, rows.Err()
+}
+
+// KnownMessage is a stored message as a re-import meets it again: found by
+// its hash, it may have been read differently by an earlier version or
+// with other agent and bot settings.
+type KnownMessage struct {
+	ID         int64
+	Role, Kind string
+}
+
+// internClass returns the constant string of a role or kind, so that a
+// conversation's million known messages share a handful of strings.
+func internClass(b []byte) string {
+	switch string(b) {
+	case "customer":
+		return "customer"
+	case "agent":
+		return "agent"
+	case "bot":
+		return "bot"
+	case "system":
+		return "system"
+	case "text":
+		return "text"
+	case "media":
+		return "media"
+	case "deleted":
+		return "deleted"
+	case "call":
+		return "call"
+	}
+	return string(b)
+}
+
+// Reclassify sets the role and kind of a stored message that a re-import
+// reads differently (a notice an earlier version took for a message, a
+// name now configured as an agent).
+func (tx *Tx) Reclassify(ctx context.Context, id int64, role, kind string) error {
+	if err := validMessage(Message{Role: role, Kind: kind}); err != nil {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE messages SET role = ?, kind = ? WHERE id = ?`, role, kind, id); err != nil {
+		return fmt.Errorf("reclassify message %d: %w", id, err)
+	}
+	return nil
 }
 
 // MessagePoint is the part of a message that decides sessions.
