@@ -276,6 +276,15 @@ CREATE INDEX sessions_active_until ON sessions(active_until);
 	`
 CREATE INDEX search_outbox_order ON search_outbox(seq, session_id);
 `,
+
+	// 6: built-in summaries made by the first heuristics (which reworded
+	// quotes and could pair an answer with the wrong question) are made
+	// again by the queue; the runner tells them by their summary_prompt.
+	`
+INSERT INTO summary_jobs(session_id, queued_at)
+	SELECT id, updated_at FROM sessions WHERE summary_source = 'builtin' AND COALESCE(summary_prompt, '') != 'builtin-2'
+	ON CONFLICT(session_id) DO NOTHING;
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

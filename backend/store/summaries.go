@@ -47,15 +47,16 @@ func (tx *Tx) SetSummary(ctx context.Context, sessionID int64, s Summary) error 
 type SummaryJob struct {
 	SessionID int64
 	Force     bool
-	// Hash and Source are what the session's current summary was made
-	// from and by, so unchanged sessions can be skipped.
-	Hash, Source string
+	// Hash, Source and Prompt are what the session's current summary was
+	// made from, by, and with which prompt or heuristics, so unchanged
+	// sessions can be skipped.
+	Hash, Source, Prompt string
 }
 
 // SummaryJobs returns up to limit waiting jobs, oldest first.
 func (s *Store) SummaryJobs(ctx context.Context, limit int) ([]SummaryJob, error) {
 	rows, err := s.read.QueryContext(ctx, `
-		SELECT j.session_id, j.force, COALESCE(s.summary_hash, ''), COALESCE(s.summary_source, '')
+		SELECT j.session_id, j.force, COALESCE(s.summary_hash, ''), COALESCE(s.summary_source, ''), COALESCE(s.summary_prompt, '')
 		FROM summary_jobs j JOIN sessions s ON s.id = j.session_id
 		ORDER BY j.queued_at, j.session_id LIMIT ?`, limit)
 	if err != nil {
@@ -65,7 +66,7 @@ func (s *Store) SummaryJobs(ctx context.Context, limit int) ([]SummaryJob, error
 	var out []SummaryJob
 	for rows.Next() {
 		var j SummaryJob
-		if err := rows.Scan(&j.SessionID, &j.Force, &j.Hash, &j.Source); err != nil {
+		if err := rows.Scan(&j.SessionID, &j.Force, &j.Hash, &j.Source, &j.Prompt); err != nil {
 			return nil, fmt.Errorf("read summary queue: %w", err)
 		}
 		out = append(out, j)

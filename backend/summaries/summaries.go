@@ -131,8 +131,10 @@ func (r *Runner) one(ctx context.Context, job store.SummaryJob, st *Stats) error
 	hash := summarize.ContentHash(msgs)
 	source := sourceOf(r.sum)
 	// Unchanged content keeps its summary, unless a model can now replace
-	// a built-in one (or the user asked again).
-	if !job.Force && hash == job.Hash && (job.Source == source || job.Source == "ollama") {
+	// a built-in one, the summary was made by older heuristics, or the
+	// user asked again.
+	current := job.Source == source && job.Prompt == summarize.VersionOf(source)
+	if !job.Force && hash == job.Hash && (current || job.Source == "ollama") {
 		st.Skipped++
 		return r.st.FinishSummaryJob(ctx, job.SessionID, nil, "")
 	}

@@ -47,11 +47,12 @@ func sessions(t *testing.T, st *store.Store) []store.Session {
 // counting wraps a summarizer and counts its calls; fail makes the n-th
 // call fail, block makes every call wait for the context.
 type counting struct {
-	inner summarize.Summarizer
-	calls atomic.Int32
-	name  string
-	fail  int32
-	block bool
+	inner  summarize.Summarizer
+	calls  atomic.Int32
+	name   string
+	fail   int32
+	block  bool
+	prompt string // written into results instead of the summarizer's version
 }
 
 func (c *counting) Name() string {
@@ -73,6 +74,9 @@ func (c *counting) Summarize(ctx context.Context, msgs []summarize.Message) (sum
 	res, err := c.inner.Summarize(ctx, msgs)
 	if c.name != "" {
 		res.Source, res.Model = "ollama", "test-model"
+	}
+	if c.prompt != "" {
+		res.Prompt = c.prompt
 	}
 	return res, err
 }
@@ -143,6 +147,33 @@ func TestUnchangedSessionsAreSkipped(t *testing.T) {
 	stats, err = New(st, c2, Options{}).Run(ctx)
 	if err != nil || stats.Summarized != 2 || c2.calls.Load() != 2 {
 		t.Fatalf("after the longer export: %+v calls %d %v", stats, c2.calls.Load(), err)
+	}
+}
+
+// TestOlderHeuristicsAreRedone: built-in summaries made by an earlier
+// version of the heuristics are made again when queued, although the
+// session did not change; current ones are skipped.
+func TestOlderHeuristicsAreRedone(t *testing.T) {
+	st := setup(t)
+	ctx := context.Background()
+	old := &counting{inner: summarize.Builtin{}, prompt: "v1"}
+	if _, err := New(st, old, Options{}).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.EnqueueSummaries(ctx, store.QueueAll, 0, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	c := &counting{inner: summarize.Builtin{}}
+	stats, err := New(st, c, Options{}).Run(ctx)
+	if err != nil || stats.Summarized != 2 || c.calls.Load() != 2 {
+		t.Fatalf("older heuristics: %+v calls %d %v", stats, c.calls.Load(), err)
+	}
+	if _, err := st.EnqueueSummaries(ctx, store.QueueAll, 0, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	stats, err = New(st, c, Options{}).Run(ctx)
+	if err != nil || stats.Skipped != 2 || c.calls.Load() != 2 {
+		t.Fatalf("current heuristics: %+v calls %d %v", stats, c.calls.Load(), err)
 	}
 }
 

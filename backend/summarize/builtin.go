@@ -110,7 +110,7 @@ func (Builtin) Summarize(ctx context.Context, msgs []Message) (Result, error) {
 	res := Result{
 		Source:    SourceBuiltin,
 		Model:     SourceBuiltin,
-		Prompt:    PromptVersion,
+		Prompt:    BuiltinVersion,
 		Sentiment: SentimentNeutral,
 		Topics:    []string{},
 	}

@@ -113,7 +113,7 @@ func TestBuiltinSessions(t *testing.T) {
 			if r.Score < -1 || r.Score > 1 {
 				t.Errorf("score %f out of range", r.Score)
 			}
-			if r.Source != "builtin" || r.Model != "builtin" || r.Digest != "" || r.Prompt != PromptVersion {
+			if r.Source != "builtin" || r.Model != "builtin" || r.Digest != "" || r.Prompt != BuiltinVersion {
 				t.Errorf("provenance = %q %q %q %q", r.Source, r.Model, r.Digest, r.Prompt)
 			}
 			if len(r.Topics) == 0 {

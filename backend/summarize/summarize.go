@@ -61,10 +61,22 @@ const (
 	SourceBuiltin = "builtin"
 )
 
-// PromptVersion names the prompt (and, for the built-in summarizer, the
-// heuristics) that made a Result; bump it when either changes so the queue
-// can tell stale summaries apart.
-const PromptVersion = "v1"
+// PromptVersion names the Ollama prompt that made a Result, and
+// BuiltinVersion the built-in summarizer's heuristics; bump one when what
+// it names changes, so the queue can tell stale summaries apart (and add a
+// migration that queues the sessions summarized with the old one).
+const (
+	PromptVersion  = "v1"
+	BuiltinVersion = "builtin-2" // 2: quotes as written, each answer paired with its question
+)
+
+// VersionOf is the version a summarizer of source writes into its results.
+func VersionOf(source string) string {
+	if source == SourceBuiltin {
+		return BuiltinVersion
+	}
+	return PromptVersion
+}
 
 // ErrNoMessages is returned (wrapped) for a session without messages:
 // there is nothing to summarize, and an empty summary must not be stored as
