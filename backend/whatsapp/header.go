@@ -34,8 +34,7 @@ type header struct {
 	mer     int
 	sep     int
 	dateSep byte
-	rest    int // offset in the line where the author/system text starts
-	ios     bool
+	rest    int  // offset in the line where the author/system text starts
 	named   bool // the month is written as a name: num is day, month, year (0 when not written)
 }
 
@@ -482,7 +481,7 @@ func parseTimeAndSeparator(line []byte, i int, bracket bool, h *header) bool {
 }
 
 // parseSeparator parses what follows the time (or the date of a time-first
-// header): "] ", " - ", ": " or a bare space, and sets h.sep, h.rest, h.ios.
+// header): "] ", " - ", ": " or a bare space, and sets h.sep and h.rest.
 func parseSeparator(line []byte, i int, bracket bool, h *header) bool {
 	i = skipInvis(line, i)
 	if bracket {
@@ -494,24 +493,24 @@ func parseSeparator(line []byte, i int, bracket bool, h *header) bool {
 		if n := spaceLen(line, i); n > 0 {
 			i += n
 		}
-		h.sep, h.rest, h.ios = sepBracket, i, true
+		h.sep, h.rest = sepBracket, i
 		return true
 	}
 	if i+2 < len(line) && line[i] == ' ' && line[i+1] == '-' && line[i+2] == ' ' {
-		h.sep, h.rest, h.ios = sepDash, i+3, false
+		h.sep, h.rest = sepDash, i+3
 		return true
 	}
 	if i+1 == len(line)-1 && line[i] == ' ' && line[i+1] == '-' { // " -" with nothing after
-		h.sep, h.rest, h.ios = sepDash, len(line), false
+		h.sep, h.rest = sepDash, len(line)
 		return true
 	}
 	if i < len(line) && line[i] == ':' {
 		if i+1 == len(line) {
-			h.sep, h.rest, h.ios = sepColon, len(line), true
+			h.sep, h.rest = sepColon, len(line)
 			return true
 		}
 		if n := spaceLen(line, i+1); n > 0 {
-			h.sep, h.rest, h.ios = sepColon, i+1+n, true
+			h.sep, h.rest = sepColon, i+1+n
 			return true
 		}
 		return false
@@ -519,7 +518,7 @@ func parseSeparator(line []byte, i int, bracket bool, h *header) bool {
 	if n := spaceLen(line, i); n > 0 {
 		j := skipSpaces(line, i+n)
 		if j < len(line) {
-			h.sep, h.rest, h.ios = sepSpace, i+n, false
+			h.sep, h.rest = sepSpace, i+n
 			return true
 		}
 	}

@@ -159,6 +159,8 @@ export interface ImportFileView {
   messages: number
   sessions: number
   duplicates: number
+  /** Stored entries this import read differently (a notice, a message, a role) and put right. */
+  reread: number
   skipped: SkippedLine[]
   error: string | null
 }
@@ -169,6 +171,7 @@ export interface ImportTotals {
   messages: number
   sessions: number
   duplicates: number
+  reread: number
   /** Files that were not chat exports (photos, notes) and were left alone. */
   ignored: number
   failed: number
@@ -368,6 +371,7 @@ export function normalizeReport(raw: unknown): ImportReport {
         messages: count(f.messages),
         sessions: count(f.sessions),
         duplicates: count(f.duplicates),
+        reread: count(f.reread),
         skipped: skipped.map((s0: unknown): SkippedLine => {
           const s = (s0 && typeof s0 === 'object' ? s0 : {}) as Record<string, unknown>
           const line: SkippedLine = { line: count(s.line), reason: text(s.reason) }
@@ -382,6 +386,7 @@ export function normalizeReport(raw: unknown): ImportReport {
       messages: count(t.messages),
       sessions: count(t.sessions),
       duplicates: count(t.duplicates),
+      reread: count(t.reread),
       ignored: count(t.ignored),
       failed: count(t.failed),
     },

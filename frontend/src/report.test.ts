@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { fileError, NOT_WATCHING_TEXT, renderProblem, renderReport, renderWatchName, skippedText, totalsText } from './report'
+import { countsText, fileError, NOT_WATCHING_TEXT, renderProblem, renderReport, renderWatchName, skippedText, totalsText } from './report'
 import { report } from './testdata'
 
 const texts = (root: Element, sel: string) => [...root.querySelectorAll(sel)].map((e) => e.textContent)
@@ -137,6 +137,15 @@ describe('report text', () => {
   it('sums an import', () => {
     expect(totalsText(report([{ messages: 1 }, { messages: 2, sessions: 1 }]))).toBe(
       '2 files: 3 messages, 1 new session, 0 duplicates skipped',
+    )
+  })
+
+  it('says when a re-import read stored entries anew', () => {
+    expect(countsText({ messages: 13, sessions: 0, duplicates: 13, reread: 1 })).toBe(
+      '13 messages, 0 new sessions, 13 duplicates skipped, 1 stored entry read anew',
+    )
+    expect(totalsText(report([{ messages: 2, duplicates: 2, reread: 2 }, { messages: 1, duplicates: 1, reread: 1 }]))).toBe(
+      '2 files: 3 messages, 0 new sessions, 3 duplicates skipped, 3 stored entries read anew',
     )
   })
 })

@@ -25,9 +25,12 @@ export function reportTitle(r: ImportReport): string {
   return 'Import finished with errors'
 }
 
-/** "6 messages, 2 new sessions, 0 duplicates skipped". */
-export function countsText(c: { messages: number; sessions: number; duplicates: number }): string {
-  return `${plural(c.messages, 'message')}, ${plural(c.sessions, 'new session')}, ${plural(c.duplicates, 'duplicate')} skipped`
+/** "6 messages, 2 new sessions, 0 duplicates skipped" (and ", 3 stored entries read anew" when a re-import put some right). */
+export function countsText(c: { messages: number; sessions: number; duplicates: number; reread?: number }): string {
+  const base = `${plural(c.messages, 'message')}, ${plural(c.sessions, 'new session')}, ${plural(c.duplicates, 'duplicate')} skipped`
+  const n = c.reread ?? 0
+  if (n === 0) return base
+  return `${base}, ${n === 1 ? '1 stored entry' : `${n} stored entries`} read anew`
 }
 
 /** "line 12: reason", or "messages_2.json, line 12: reason" for a part of an export. */

@@ -50,11 +50,12 @@ export function report(files: Partial<ImportReport['files'][number]>[] = [], tot
     messages: 0,
     sessions: 0,
     duplicates: 0,
+    reread: 0,
     skipped: [],
     error: null,
     ...f,
   }))
-  const sum = (k: 'conversations' | 'messages' | 'sessions' | 'duplicates') => full.reduce((n, f) => n + f[k], 0)
+  const sum = (k: 'conversations' | 'messages' | 'sessions' | 'duplicates' | 'reread') => full.reduce((n, f) => n + f[k], 0)
   return {
     files: full,
     totals: {
@@ -62,6 +63,7 @@ export function report(files: Partial<ImportReport['files'][number]>[] = [], tot
       messages: sum('messages'),
       sessions: sum('sessions'),
       duplicates: sum('duplicates'),
+      reread: sum('reread'),
       ignored: 0,
       failed: full.filter((f) => f.error !== null).length,
       ...totals,
