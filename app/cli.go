@@ -489,7 +489,7 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		if s.DurationS != nil {
 			dur = humanDuration(*s.DurationS)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\n", s.ID, humanTime(s.StartedAt), s.Contact.Name, s.Channel, s.Status, dur, s.MessageCount)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\n", s.ID, humanTime(s.StartedAt), termLine(s.Contact.Name), termLine(s.Channel), termLine(s.Status), dur, s.MessageCount)
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "%s of %d", plural(len(page.Sessions), "session"), page.Total)
@@ -544,7 +544,7 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 	if *asJSON {
 		return writeJSON(stdout, d)
 	}
-	fmt.Fprintf(stdout, "Session %d · %s · %s · %s\n", d.ID, d.Contact.Name, d.Channel, d.Status)
+	fmt.Fprintf(stdout, "Session %d · %s · %s · %s\n", d.ID, termLine(d.Contact.Name), termLine(d.Channel), termLine(d.Status))
 	fmt.Fprintf(stdout, "Started %s", humanTime(d.StartedAt))
 	if d.EndedAt != nil {
 		fmt.Fprintf(stdout, ", ended %s (%s)", humanTime(*d.EndedAt), humanDuration(*d.DurationS))
@@ -560,15 +560,15 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 		if d.SummarySource != nil && *d.SummarySource == "builtin" {
 			tag = " (built-in)"
 		}
-		fmt.Fprintf(stdout, "Summary%s: %s\n", tag, *d.Summary)
+		fmt.Fprintf(stdout, "Summary%s: %s\n", tag, termText(*d.Summary))
 	}
 	if d.Sentiment != nil {
-		fmt.Fprintf(stdout, "Sentiment: %s\n", *d.Sentiment)
+		fmt.Fprintf(stdout, "Sentiment: %s\n", termLine(*d.Sentiment))
 	}
 	if d.Handoff.Bot != nil {
-		fmt.Fprintf(stdout, "AI agent: %s", *d.Handoff.Bot)
+		fmt.Fprintf(stdout, "AI agent: %s", termLine(*d.Handoff.Bot))
 		if d.Handoff.Agent != nil {
-			fmt.Fprintf(stdout, ", handed off to %s at %s (the customer waited %s)", *d.Handoff.Agent, humanTime(*d.Handoff.At), humanDuration(*d.Handoff.WaitS))
+			fmt.Fprintf(stdout, ", handed off to %s at %s (the customer waited %s)", termLine(*d.Handoff.Agent), humanTime(*d.Handoff.At), humanDuration(*d.Handoff.WaitS))
 		} else {
 			fmt.Fprint(stdout, ", handled the session alone")
 		}
@@ -585,7 +585,7 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 			if m.Kind == "call" && m.Author != nil {
 				line = *m.Author + ": " + line
 			}
-			fmt.Fprintf(stdout, "%s  · %s\n", humanTime(m.At), strings.ReplaceAll(line, "\n", "\n    "))
+			fmt.Fprintf(stdout, "%s  · %s\n", humanTime(m.At), strings.ReplaceAll(termText(line), "\n", "\n    "))
 			continue
 		}
 		body := m.Body
@@ -595,7 +595,7 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 		for _, a := range m.Attachments {
 			body += " [" + a + "]"
 		}
-		fmt.Fprintf(stdout, "%s  %s (%s): %s\n", humanTime(m.At), who, m.Role, strings.ReplaceAll(body, "\n", "\n    "))
+		fmt.Fprintf(stdout, "%s  %s (%s): %s\n", humanTime(m.At), termLine(who), termLine(m.Role), strings.ReplaceAll(termText(body), "\n", "\n    "))
 	}
 	return nil
 }
