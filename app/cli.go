@@ -51,7 +51,10 @@ List flags (all optional, combined with AND):
   --status all|active|completed   --limit N (default 50)   --cursor C   --json
 
 Summarize flags:
-  --ollama URL    Ollama's address (default $OLLAMA_HOST, else http://127.0.0.1:11434; kept for later)
+  --ollama URL    Ollama's address (default $OLLAMA_HOST, else http://127.0.0.1:11434; kept for later);
+                  it must be this machine (127.0.0.0/8, ::1, localhost) unless allowed:
+  --allow-remote-ollama  let the address be another machine, which then receives the
+                  conversations (kept for later with the --ollama it came with)
   --model NAME    the model (default llama3.2:3b; kept for later)
   --builtin       use the built-in summarizer even when Ollama runs
   --all           summarize every session again     --retry-failed   try failed sessions again

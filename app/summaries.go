@@ -21,6 +21,11 @@ import (
 const (
 	SettingOllamaURL   = "ollama_url"
 	SettingOllamaModel = "ollama_model"
+	// SettingOllamaRemote is the host of the remembered Ollama address
+	// when the user allowed it to be another machine
+	// (--allow-remote-ollama); empty or unset, a remembered address
+	// elsewhere is refused like any other.
+	SettingOllamaRemote = "ollama_remote_allowed"
 )
 
 // EventSummaryProgress carries summaries.Progress while summaries are made.
@@ -30,23 +35,78 @@ const EventSummaryProgress = "summary:progress"
 // stored settings, then OLLAMA_HOST, then the defaults.
 type ModelConfig struct {
 	URL, Model string
+	// AllowRemote lets the address name another machine
+	// (--allow-remote-ollama), which then receives the conversations it
+	// summarizes. The permission is remembered for the host of the
+	// address remembered with it, and only for that host.
+	AllowRemote bool
+}
+
+// Where an Ollama address came from, as messages name it.
+const (
+	fromFlag       = "--ollama"
+	fromRemembered = "the remembered --ollama"
+	fromEnv        = "OLLAMA_HOST"
+	fromDefault    = "the default"
+)
+
+// ollamaChoice is the Ollama config resolve settled on, with what the
+// messages about it need.
+type ollamaChoice struct {
+	summarize.OllamaConfig
+	// From says where the URL came from: one of the from... constants.
+	From string
+	// Host is the URL's host; Remote says it is another machine.
+	Host   string
+	Remote bool
 }
 
 // resolve fills the config from flags, settings, environment and defaults,
-// and remembers values given explicitly.
-func (mc ModelConfig) resolve(ctx context.Context, st *store.Store) (summarize.OllamaConfig, error) {
+// and remembers values given explicitly. An address on another machine
+// that was not allowed gives an error wrapping summarize.ErrRemoteOllama
+// (and is not remembered); the returned choice still names it.
+func (mc ModelConfig) resolve(ctx context.Context, st *store.Store) (ollamaChoice, error) {
+	c := ollamaChoice{From: fromDefault}
 	remember := map[string]string{}
-	if mc.URL != "" {
-		remember[SettingOllamaURL] = mc.URL
-	} else if v, err := st.Setting(ctx, SettingOllamaURL); err == nil {
-		mc.URL = v
-	} else if env := os.Getenv("OLLAMA_HOST"); env != "" {
-		mc.URL = env
+	switch {
+	case mc.URL != "":
+		c.URL, c.From = mc.URL, fromFlag
+	default:
+		if v, err := st.Setting(ctx, SettingOllamaURL); err == nil {
+			c.URL, c.From = v, fromRemembered
+		} else if env := os.Getenv("OLLAMA_HOST"); env != "" {
+			c.URL, c.From = env, fromEnv
+		}
+	}
+	host, local, err := summarize.OllamaHost(c.URL)
+	if err != nil {
+		return c, fmt.Errorf("%s: %w", c.From, err)
+	}
+	c.Host, c.Remote = host, !local
+	allowed := local || mc.AllowRemote
+	if !allowed && c.From == fromRemembered {
+		// Allowed once with this very host: the user asked for it then,
+		// and every run says so again (see remoteNotice).
+		v, err := st.Setting(ctx, SettingOllamaRemote)
+		allowed = err == nil && v != "" && strings.EqualFold(v, host)
+	}
+	if !allowed {
+		return c, fmt.Errorf("%s: %w", c.From, summarize.CheckOllamaURL(c.URL, false))
+	}
+	c.AllowRemote = c.Remote
+	switch {
+	case c.From == fromFlag && c.Remote:
+		remember[SettingOllamaURL], remember[SettingOllamaRemote] = c.URL, host
+	case c.From == fromFlag:
+		remember[SettingOllamaURL], remember[SettingOllamaRemote] = c.URL, ""
+	case c.From == fromRemembered && c.Remote && mc.AllowRemote:
+		remember[SettingOllamaRemote] = host
 	}
 	if mc.Model != "" {
 		remember[SettingOllamaModel] = mc.Model
+		c.Model = mc.Model
 	} else if v, err := st.Setting(ctx, SettingOllamaModel); err == nil {
-		mc.Model = v
+		c.Model = v
 	}
 	if len(remember) > 0 {
 		err := st.Update(ctx, func(tx *store.Tx) error {
@@ -58,20 +118,37 @@ func (mc ModelConfig) resolve(ctx context.Context, st *store.Store) (summarize.O
 			return nil
 		})
 		if err != nil {
-			return summarize.OllamaConfig{}, err
+			return c, fmt.Errorf("remember the ollama settings: %w", err)
 		}
 	}
-	return summarize.OllamaConfig{URL: mc.URL, Model: mc.Model}, nil
+	return c, nil
+}
+
+// remoteNotice says that conversations will be sent to the other machine
+// c names, and how that was allowed.
+func remoteNotice(c ollamaChoice) string {
+	how := "allowed with --allow-remote-ollama"
+	if c.From == fromRemembered {
+		how = "allowed earlier with --allow-remote-ollama; to stop, run: sessions summarize --ollama " + summarize.DefaultOllamaURL
+	}
+	return fmt.Sprintf("Conversations will be sent to the Ollama server at %s (%s), which is not this machine (%s).", c.Host, c.From, how)
 }
 
 // chooseSummarizer returns Ollama when it answers with its model, else the
 // built-in summarizer and the reason Ollama could not be used.
-func chooseSummarizer(ctx context.Context, st *store.Store, mc ModelConfig) (summarize.Summarizer, error) {
-	cfg, err := mc.resolve(ctx, st)
+func chooseSummarizer(ctx context.Context, st *store.Store, mc ModelConfig) (summarize.Summarizer, ollamaChoice, error) {
+	c, err := mc.resolve(ctx, st)
 	if err != nil {
-		return summarize.Builtin{}, err
+		return summarize.Builtin{}, c, err
 	}
-	o, err := summarize.NewOllama(cfg)
+	sum, err := checkOllama(ctx, c)
+	return sum, c, err
+}
+
+// checkOllama returns Ollama at c when it answers with its model, else the
+// built-in summarizer and the reason.
+func checkOllama(ctx context.Context, c ollamaChoice) (summarize.Summarizer, error) {
+	o, err := summarize.NewOllama(c.OllamaConfig)
 	if err != nil {
 		return summarize.Builtin{}, err
 	}
@@ -96,8 +173,8 @@ type summaryRun struct {
 }
 
 // shortReason says in a few words why Ollama cannot be used.
-func shortReason(err error, mc summarize.OllamaConfig) string {
-	model := mc.Model
+func shortReason(err error, c ollamaChoice) string {
+	model := c.Model
 	if model == "" {
 		model = summarize.DefaultModel
 	}
@@ -106,6 +183,8 @@ func shortReason(err error, mc summarize.OllamaConfig) string {
 		return "Ollama isn't running (start it with: ollama serve)"
 	case errors.Is(err, summarize.ErrModelMissing):
 		return "the model " + model + " isn't installed (run: ollama pull " + model + ")"
+	case errors.Is(err, summarize.ErrRemoteOllama):
+		return "the Ollama address " + c.Host + " is another machine; conversations are sent there only after: sessions summarize --allow-remote-ollama"
 	default:
 		return "Ollama can't be used"
 	}
@@ -189,13 +268,18 @@ func (a *API) summarizeInBackground() {
 }
 
 func (a *API) summarizeOnce(ctx context.Context) {
-	sum, why := chooseSummarizer(ctx, a.st, ModelConfig{})
+	sum, choice, why := chooseSummarizer(ctx, a.st, ModelConfig{})
 	a.sum.mu.Lock()
 	a.sum.note, a.sum.detail = "", ""
-	if why != nil {
-		cfg, _ := ModelConfig{}.resolve(ctx, a.st)
-		a.sum.note = "Built-in summaries: " + shortReason(why, cfg)
+	switch {
+	case why != nil:
+		a.sum.note = "Built-in summaries: " + shortReason(why, choice)
 		a.sum.detail = why.Error()
+	case choice.Remote:
+		// The window says it too, as the CLI does on stderr: conversations
+		// leave this machine.
+		a.sum.note = fmt.Sprintf("Summaries come from Ollama at %s, another machine: the conversations are sent there", choice.Host)
+		a.sum.detail = remoteNotice(choice)
 	}
 	upgrade := why == nil && !a.sum.upgraded
 	if upgrade {
@@ -236,6 +320,7 @@ func runSummarize(ctx context.Context, cfg Config, args []string, stdout, stderr
 	var mc ModelConfig
 	fset.StringVar(&mc.URL, "ollama", "", "Ollama address")
 	fset.StringVar(&mc.Model, "model", "", "model")
+	fset.BoolVar(&mc.AllowRemote, "allow-remote-ollama", false, "let the Ollama address be another machine")
 	builtin := fset.Bool("builtin", false, "use the built-in summarizer")
 	all := fset.Bool("all", false, "summarize every session again")
 	retry := fset.Bool("retry-failed", false, "try the sessions that failed again")
@@ -249,8 +334,21 @@ func runSummarize(ctx context.Context, cfg Config, args []string, stdout, stderr
 	defer b.Close()
 	var sum summarize.Summarizer = summarize.Builtin{}
 	if !*builtin {
-		var why error
-		sum, why = chooseSummarizer(ctx, b.st, mc)
+		choice, err := mc.resolve(ctx, b.st)
+		if errors.Is(err, summarize.ErrRemoteOllama) {
+			fmt.Fprintf(stderr, "sessions: Ollama at %s (%s) is not on this machine: summarizing with it would send your conversations there.\n"+
+				"To allow that, add --allow-remote-ollama; to summarize here, use --builtin or --ollama %s.\n",
+				choice.Host, choice.From, summarize.DefaultOllamaURL)
+			return errReported
+		}
+		if err == nil && choice.Remote {
+			// Said before the server is first contacted.
+			fmt.Fprintln(stderr, remoteNotice(choice))
+		}
+		why := err
+		if why == nil {
+			sum, why = checkOllama(ctx, choice)
+		}
 		if why != nil {
 			fmt.Fprintf(stderr, "Ollama cannot be used (%v).\nUsing the built-in summarizer; run again when Ollama is ready to upgrade the summaries.\n", why)
 		} else {

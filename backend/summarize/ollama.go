@@ -103,12 +103,17 @@ type OllamaConfig struct {
 	// HTTPClient is the client to use; default a new http.Client. Tests
 	// set it; its own Timeout, if any, also applies.
 	HTTPClient *http.Client
+	// AllowRemote lets URL name another machine, to which every
+	// summarized session's messages are then sent. Without it only this
+	// machine is accepted (see CheckOllamaURL).
+	AllowRemote bool
 }
 
-// Validate reports a URL that cannot be an Ollama server, a negative
-// timeout or a model name with spaces.
+// Validate reports a URL that cannot be an Ollama server or names another
+// machine without AllowRemote, a negative timeout or a model name with
+// spaces.
 func (c OllamaConfig) Validate() error {
-	if _, err := ollamaURL(c.URL); err != nil {
+	if err := CheckOllamaURL(c.URL, c.AllowRemote); err != nil {
 		return err
 	}
 	if c.Timeout < 0 {

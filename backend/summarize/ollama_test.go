@@ -490,9 +490,10 @@ func TestOllamaConfig(t *testing.T) {
 	}{
 		{"default", OllamaConfig{}, "http://127.0.0.1:11434", false},
 		{"bare host as OLLAMA_HOST allows", OllamaConfig{URL: "localhost"}, "http://localhost:11434", false},
-		{"host and port", OllamaConfig{URL: "10.0.0.5:8080"}, "http://10.0.0.5:8080", false},
+		{"host and port, allowed elsewhere", OllamaConfig{URL: "10.0.0.5:8080", AllowRemote: true}, "http://10.0.0.5:8080", false},
+		{"another machine not allowed", OllamaConfig{URL: "10.0.0.5:8080"}, "", true},
 		{"listen-everywhere address", OllamaConfig{URL: "0.0.0.0"}, "http://127.0.0.1:11434", false},
-		{"full URL", OllamaConfig{URL: "https://gpu.example.org/ollama/"}, "https://gpu.example.org/ollama", false},
+		{"full URL, allowed elsewhere", OllamaConfig{URL: "https://gpu.example.org/ollama/", AllowRemote: true}, "https://gpu.example.org/ollama", false},
 		{"bad scheme", OllamaConfig{URL: "ftp://example.org"}, "", true},
 		{"negative timeout", OllamaConfig{Timeout: -time.Second}, "", true},
 		{"model with space", OllamaConfig{Model: "llama 3"}, "", true},
