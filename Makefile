@@ -10,7 +10,12 @@ BIN     := build/bin/sessions
 TAGS    := desktop,production,webkit2_41
 APT_RUN := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential
 APT_TEST := xvfb xauth imagemagick xdotool
-FUZZTIME ?= 10s
+# FUZZTIME is how long EACH fuzz target runs (go test -fuzztime: a duration
+# such as 60s, or a count of inputs such as 5000x). `make fuzz` runs every
+# target for 60s; `make test` for 3s each, so all of them fit well inside its
+# budget. Either can be overridden: `make fuzz FUZZTIME=10m`.
+FUZZTIME ?= 60s
+test: FUZZTIME = 3s
 
 # Installs the apt packages named in $(1) that are not installed yet.
 define apt_install
@@ -63,8 +68,25 @@ vet:
 gotest:
 	$(GO) test -race -count=1 ./...
 
+## fuzz: every fuzz target of every package, each for $(FUZZTIME)
+# Targets are found, not listed: each package whose tests hold a `func Fuzz`
+# is asked for its targets (go test -list), so new ones need no change here.
+# -fuzz takes one target of one package at a time, hence the loop.
+# -fuzzminimizetime is bounded: Go's fuzzer can stall minimising a large input.
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s ./backend/whatsapp
+	@start=$$(date +%s); ran=""; \
+	while read -r pkg dir; do \
+	  grep -qs '^func Fuzz' "$$dir"/*_test.go || continue; \
+	  names=$$($(GO) test -list '^Fuzz' "$$pkg") || { echo "$$names" >&2; exit 1; }; \
+	  for name in $$(grep '^Fuzz' <<<"$$names"); do \
+	    echo "fuzz: $$pkg $$name for $(FUZZTIME)"; \
+	    $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s "$$pkg" || \
+	      { echo "fuzz: $$pkg $$name failed (its input is under that package's testdata/fuzz/$$name/)" >&2; exit 1; }; \
+	    ran="$$ran $$pkg.$$name"; \
+	  done; \
+	done < <($(GO) list -f '{{.ImportPath}} {{.Dir}}' ./...); \
+	[ -n "$$ran" ] || { echo "fuzz: no fuzz target found" >&2; exit 1; }; \
+	echo "fuzz: $$(wc -w <<<"$$ran") targets, $(FUZZTIME) each, in $$(( $$(date +%s) - start ))s:$$ran"
 
 frontend-test: deps
 	cd frontend && npm test

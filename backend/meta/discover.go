@@ -65,6 +65,9 @@ func Discover(ctx context.Context, fsys fs.FS) (Download, error) {
 			}
 		}
 		name := d.Name()
+		if !d.IsDir() && strings.Contains(name, `\`) {
+			p, name = backslashPath(fsys, p, name)
+		}
 		if d.IsDir() {
 			switch name {
 			case "__MACOSX": // a Mac's resource forks in a zip: never data
@@ -175,14 +178,33 @@ func messageFileNumber(name string) (n int, isJSON, ok bool) {
 		return 0, isJSON, true
 	}
 	digits, found := strings.CutPrefix(base, "message_")
-	if !found || digits == "" || len(digits) > 9 {
+	// ASCII digits only: Atoi alone would take "message_-0" and "message_+1"
+	if !found || digits == "" || len(digits) > 9 || strings.Trim(digits, "0123456789") != "" {
 		return 0, false, false
 	}
 	n, err := strconv.Atoi(digits)
-	if err != nil || n < 0 || digits[0] == '+' {
+	if err != nil {
 		return 0, false, false
 	}
 	return n, isJSON, true
+}
+
+// backslashPath repairs the walk path of a zip entry written with
+// backslashes, as PowerShell's Compress-Archive writes them
+// ("inbox\ann\message_1.json"): archive/zip files the entry under
+// "inbox/ann/message_1.json" but names it by its whole raw name, so the
+// walk path p ("inbox/ann/inbox\ann\message_1.json") does not open and the
+// thread would go unseen. A p that opens (a folder's file whose name holds
+// a backslash) is kept as it is.
+func backslashPath(fsys fs.FS, p, name string) (string, string) {
+	if _, err := fs.Stat(fsys, p); err == nil {
+		return p, name
+	}
+	fixed := path.Join(path.Dir(p), path.Base(strings.ReplaceAll(name, `\`, "/")))
+	if info, err := fs.Stat(fsys, fixed); err == nil && info.Mode().IsRegular() {
+		return fixed, path.Base(fixed)
+	}
+	return p, name
 }
 
 // readHead reads at most n bytes from the start of a file.

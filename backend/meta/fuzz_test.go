@@ -91,6 +91,7 @@ func FuzzReadThreadJSON(f *testing.F) {
 	}
 	f.Add([]byte(`{"messages":[{"sender_name":"\ud83d","content":"\u00c3","photos":[{"uri":"..\\.."}],"timestamp_ms":-1e400}]}`))
 	f.Add([]byte("\ufeff{\"participants\":[\"a\",{\"name\":null},3],\"messages\":[{\"timestamp\":1e308,\"call_duration\":1e30,\"type\":\"Call\"}]}"))
+	f.Add([]byte("{\"messages\":[]}\x00junk")) // peek read the NUL as the end (issue 10)
 	ref := ThreadRef{Dir: "t", Key: "t", Files: []string{"t/message_1.json"}, Format: FormatJSON, Channel: chat.Facebook}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := mapFS(map[string]string{"t/message_1.json": string(data)})

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
@@ -49,10 +50,15 @@ func (d *decoder) fail(format string, args ...any) bool {
 	return false
 }
 
-// unexpected records an error for the byte at d.pos.
+// unexpected records an error for the byte at d.pos. A NUL byte is named
+// with its offset: it is what a zero-filled tail (a download cut short, a
+// preallocated file) leaves, and on a one-line file the line says little.
 func (d *decoder) unexpected(context string) bool {
 	if d.pos >= len(d.data) {
 		return d.fail("unexpected end of JSON input")
+	}
+	if d.data[d.pos] == 0 {
+		return d.fail("invalid NUL byte at offset %d %s", d.pos, context)
 	}
 	return d.fail("invalid character %s %s", quoteByte(d.data[d.pos]), context)
 }
@@ -78,7 +84,9 @@ func (d *decoder) ws() {
 	}
 }
 
-// peek returns the next non-space byte, or 0 at the end.
+// peek returns the next non-space byte, or 0 at the end. A NUL byte in the
+// data also reads as 0, which matches no token, so callers that need the
+// end itself (the top level) test d.pos rather than compare with 0.
 func (d *decoder) peek() byte {
 	d.ws()
 	if d.pos >= len(d.data) {
@@ -538,6 +546,11 @@ func (r *rawMessage) reset() {
 // §2.2, §2.7: DYI snake_case and E2EE camelCase share one reader).
 func decodeThread(data []byte) (jsonFile, *syntaxError) {
 	d := decoder{data: data}
+	if bytes.HasPrefix(data, utf8BOM) {
+		// a BOM can precede the JSON (§2.4); skipped here rather than cut
+		// off so that error offsets count the file's own bytes
+		d.pos = len(utf8BOM)
+	}
 	var f jsonFile
 	var r rawMessage
 	ok := d.object(func(key []byte) bool {
@@ -597,8 +610,10 @@ func decodeThread(data []byte) (jsonFile, *syntaxError) {
 		}
 		return d.skip()
 	})
-	if ok && d.peek() != 0 {
-		ok = d.unexpected("after top-level value")
+	if ok {
+		if d.ws(); d.pos < len(d.data) {
+			ok = d.unexpected("after top-level value")
+		}
 	}
 	if !ok {
 		return f, d.err

@@ -69,7 +69,6 @@ func readJSONFile(fsys fs.FS, name string, th *thread) error {
 	if err != nil {
 		return readError(name, err)
 	}
-	data = bytes.TrimPrefix(data, utf8BOM) // a BOM can precede the JSON (§2.4)
 	f, serr := decodeThread(data)
 	if serr != nil {
 		return jsonError(name, data, serr.offset, serr)
