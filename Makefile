@@ -73,15 +73,26 @@ gotest:
 # is asked for its targets (go test -list), so new ones need no change here.
 # -fuzz takes one target of one package at a time, hence the loop.
 # -fuzzminimizetime is bounded: Go's fuzzer can stall minimising a large input.
+# Go 1.26's fuzz coordinator can fail a target with a bare "context deadline
+# exceeded" as -fuzztime runs out (golang/go#75804, fixed in Go 1.27): when
+# that is the only failure and no failing input was written, the target's
+# seeds are replayed and, if they pass, the run goes on.
 fuzz:
-	@start=$$(date +%s); ran=""; \
+	@start=$$(date +%s); ran=""; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
 	while read -r pkg dir; do \
 	  grep -qs '^func Fuzz' "$$dir"/*_test.go || continue; \
 	  names=$$($(GO) test -list '^Fuzz' "$$pkg") || { echo "$$names" >&2; exit 1; }; \
 	  for name in $$(grep '^Fuzz' <<<"$$names"); do \
 	    echo "fuzz: $$pkg $$name for $(FUZZTIME)"; \
-	    $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s "$$pkg" || \
-	      { echo "fuzz: $$pkg $$name failed (its input is under that package's testdata/fuzz/$$name/)" >&2; exit 1; }; \
+	    $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s "$$pkg" 2>&1 | tee "$$log"; \
+	    if [ "$${PIPESTATUS[0]}" != 0 ]; then \
+	      if grep -qx '    context deadline exceeded' "$$log" && ! grep -q 'Failing input written' "$$log" && \
+	         $(GO) test -count=1 -run="^$$name\$$" "$$pkg" >/dev/null; then \
+	        echo "fuzz: $$name: Go's deadline race at the end of -fuzztime (golang/go#75804), no failing input, seeds pass"; \
+	      else \
+	        echo "fuzz: $$pkg $$name failed (its input is under that package's testdata/fuzz/$$name/)" >&2; exit 1; \
+	      fi; \
+	    fi; \
 	    ran="$$ran $$pkg.$$name"; \
 	  done; \
 	done < <($(GO) list -f '{{.ImportPath}} {{.Dir}}' ./...); \
