@@ -297,7 +297,10 @@ type ImportTotals struct {
 	Sessions      int `json:"sessions"`
 	Duplicates    int `json:"duplicates"`
 	Reread        int `json:"reread"`
+	Repaired      int `json:"repaired"`
 	Ignored       int `json:"ignored"`
+	Partial       int `json:"partial"`   // files imported but for a thread that could not be read
+	Cancelled     int `json:"cancelled"` // files stopped by the user, rolled back
 	Failed        int `json:"failed"`
 }
 
@@ -345,17 +348,21 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	}
 	defer b.Close()
 	res, err := importer.New(b.st, o).ImportPaths(ctx, paths)
-	if err != nil {
+	cancelled := ctx.Err() != nil
+	if err != nil && !cancelled {
 		return err
 	}
 	// Every new session gets a built-in summary at once (a model upgrades
 	// it later), and the import returns once search has caught up too, so
-	// a search right after it finds what it brought.
-	if err := b.runBuiltinSummaries(ctx); err != nil {
-		return err
-	}
-	if err := b.syncIndex(ctx, stderr); err != nil {
-		return err
+	// a search right after it finds what it brought. What is imported is
+	// saved whatever happens here: both catch up at the next start.
+	var after error
+	if !cancelled {
+		if err := b.runBuiltinSummaries(ctx); err != nil {
+			after = fmt.Errorf("the built-in summaries could not be made: %w", err)
+		} else if err := b.syncIndex(ctx, stderr); err != nil {
+			after = fmt.Errorf("the search index could not catch up: %w", err)
+		}
 	}
 	report := buildReport(res)
 	for _, f := range res.Files {
@@ -370,7 +377,17 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	} else {
 		printImportReport(stdout, report)
 	}
-	if report.Totals.Failed > 0 {
+	switch {
+	case cancelled:
+		fmt.Fprintln(stderr, "sessions: import cancelled: the files listed as imported are saved, the one being read was rolled back whole")
+	case after != nil:
+		fmt.Fprintf(stderr, "sessions: the import is saved, but %v; they catch up when Sessions next starts\n", after)
+	}
+	// The exit status: 0 when every file was imported whole (lines that are
+	// no message may be skipped: they are listed), 1 when a file failed, a
+	// thread of a download could not be read, the import was cancelled or
+	// the steps after it failed.
+	if cancelled || after != nil || report.Totals.Failed > 0 || report.Totals.Partial > 0 || report.Totals.Cancelled > 0 {
 		return errReported
 	}
 	return nil
@@ -378,12 +395,29 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 
 func printImportReport(w io.Writer, r ImportReport) {
 	for _, f := range r.Files {
-		if f.Error != nil {
+		switch {
+		case f.Status == importer.StatusCancelled:
+			fmt.Fprintf(w, "✗ %s: cancelled, nothing of it imported\n", f.Path)
+			continue
+		case f.Error != nil:
 			fmt.Fprintf(w, "✗ %s: failed (see above)\n", f.Path)
 			continue
 		}
-		fmt.Fprintf(w, "✓ %s (%s): %s, %s, %s skipped",
+		mark := "✓"
+		if f.Status == importer.StatusPartial {
+			mark = "!"
+		}
+		fmt.Fprintf(w, "%s %s (%s): %s, %s, %s skipped", mark,
 			f.Path, f.Format, plural(f.Messages, "message"), plural(f.Sessions, "new session"), plural(f.Duplicates, "duplicate"))
+		if f.BrokenThreads > 0 {
+			fmt.Fprintf(w, "; %s could not be read (below), the rest imported", plural(f.BrokenThreads, "thread"))
+		}
+		if f.SkippedLines > 0 {
+			fmt.Fprintf(w, "; %s not imported", plural(f.SkippedLines, "line"))
+		}
+		if f.Repaired > 0 {
+			fmt.Fprintf(w, "; %s of invalid UTF-8 replaced by \uFFFD", plural(f.Repaired, "byte"))
+		}
 		switch {
 		case f.Reread == 1:
 			fmt.Fprint(w, ", 1 stored entry read anew")
@@ -412,8 +446,14 @@ func printImportReport(w io.Writer, r ImportReport) {
 	if t.Ignored > 0 {
 		fmt.Fprintf(w, ", %s ignored (not chat exports)", plural(t.Ignored, "other file"))
 	}
+	if t.Partial > 0 {
+		fmt.Fprintf(w, ", %d imported in part", t.Partial)
+	}
 	if t.Failed > 0 {
 		fmt.Fprintf(w, ", %d failed", t.Failed)
+	}
+	if t.Cancelled > 0 {
+		fmt.Fprintf(w, ", %d cancelled", t.Cancelled)
 	}
 	fmt.Fprintln(w)
 }

@@ -253,3 +253,37 @@ func TestListFiltersAndReindex(t *testing.T) {
 		t.Fatalf("bad --channel: %d %s", code, errOut)
 	}
 }
+
+// TestImportExitStatus is the one documented rule: 0 when every file was
+// imported whole (skipped non-message lines are listed, not failures), 1
+// when a file failed, a thread of a download could not be read, or the
+// import was cancelled (importer's TestCancelledImportChangesNothing); the
+// report says which.
+func TestImportExitStatus(t *testing.T) {
+	corrupt := "../../shared/fixtures/msgvault/internal/fbmessenger/testdata/corrupt"
+	skippy := filepath.Join(t.TempDir(), "WhatsApp Chat with Bea.txt")
+	os.WriteFile(skippy, []byte("a note before the chat\n14/03/2024, 09:02 - Bea: hi\n14/03/2024, 09:03 - Shop: hello\n"), 0o600)
+	tests := []struct {
+		name   string
+		paths  []string
+		code   int
+		stdout []string
+	}{
+		{"whole file", []string{aliceFile}, 0, []string{"✓ ", "13 messages"}},
+		{"skipped lines are listed, not failures", []string{skippy}, 0, []string{"✓ ", "1 line not imported", "line 1: text before the first message header"}},
+		{"a broken thread of a download", []string{corrupt}, 1, []string{"! ", "1 thread could not be read", "broken_BAD", "1 imported in part"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, append([]string{"--data", t.TempDir(), "import", "--tz", "UTC"}, tt.paths...)...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stdout %s stderr %s", code, tt.code, out, errOut)
+			}
+			for _, want := range tt.stdout {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout %q lacks %q", out, want)
+				}
+			}
+		})
+	}
+}

@@ -301,13 +301,21 @@ func buildReport(res importer.Result) ImportReport {
 		if f.Err != nil {
 			msg := f.Err.Error()
 			v.Error = &msg
+		}
+		switch f.Status {
+		case importer.StatusFailed:
 			report.Totals.Failed++
+		case importer.StatusCancelled:
+			report.Totals.Cancelled++
+		case importer.StatusPartial:
+			report.Totals.Partial++
 		}
 		report.Totals.Conversations += f.Conversations
 		report.Totals.Messages += f.Messages
 		report.Totals.Sessions += f.Sessions
 		report.Totals.Duplicates += f.Duplicates
 		report.Totals.Reread += f.Reread
+		report.Totals.Repaired += f.Repaired
 		report.Files = append(report.Files, v)
 	}
 	return report

@@ -42,20 +42,47 @@ type Options struct {
 	Now func() time.Time
 }
 
-// FileReport is the outcome of importing one file.
+// FileReport is the outcome of importing one file (or one folder holding a
+// Meta download): the same facts reach the CLI's text and --json, the
+// window's report and the import history.
 type FileReport struct {
-	Path          string `json:"path"`
-	Format        string `json:"format"`
+	Path   string `json:"path"`
+	Format string `json:"format"`
+	// Status is StatusOK, StatusPartial (imported, but a whole thread of it
+	// could not be read), StatusFailed (nothing imported: Err says why) or
+	// StatusCancelled (stopped by the user; nothing imported).
+	Status        string `json:"status"`
 	Conversations int    `json:"conversations"`
 	Messages      int    `json:"messages"`
 	Sessions      int    `json:"sessions"`
 	Duplicates    int    `json:"duplicates"`
 	// Reread counts stored messages this import read differently (their
 	// role or kind), so their sessions were split again.
-	Reread  int            `json:"reread"`
-	Skipped []chat.Skipped `json:"skipped"`
-	Err     error          `json:"-"`
+	Reread int `json:"reread"`
+	// Repaired counts bytes of invalid UTF-8 replaced by U+FFFD.
+	Repaired int `json:"repaired"`
+	// BrokenThreads counts the threads of a download that could not be
+	// read (each is also in Skipped, with line 0); their siblings imported.
+	BrokenThreads int `json:"broken_threads"`
+	// SkippedLines counts the lines not imported (unreadable lines, lines
+	// cut off over-long messages), also past the cap of Skipped.
+	SkippedLines int            `json:"skipped_lines"`
+	Skipped      []chat.Skipped `json:"skipped"`
+	Err          error          `json:"-"`
 }
+
+// The statuses of a FileReport (and of the import history).
+const (
+	StatusOK        = "ok"
+	StatusPartial   = "partial"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+)
+
+// Complete reports whether everything the file holds was imported: the rule
+// behind the CLI's exit status. Lines skipped inside a file (text that is no
+// message) do not make it incomplete; a thread, a file or a cancel does.
+func (r FileReport) Complete() bool { return r.Status == StatusOK }
 
 // Importer imports files into a store.
 type Importer struct {
@@ -93,7 +120,7 @@ func (im *Importer) ImportPaths(ctx context.Context, paths []string) (Result, er
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			res.Files = append(res.Files, FileReport{Path: p, Err: fmt.Errorf("import %s: %w", p, err)})
+			res.Files = append(res.Files, FileReport{Path: p, Status: StatusFailed, Err: fmt.Errorf("import %s: %w", p, err)})
 			continue
 		}
 		if !info.IsDir() {
@@ -132,7 +159,7 @@ func (im *Importer) importFolder(ctx context.Context, dir string) (reps []FileRe
 		return nil
 	})
 	if err != nil {
-		return append(reps, FileReport{Path: dir, Err: fmt.Errorf("walk %s: %w", dir, err)}), ignored
+		return append(reps, FileReport{Path: dir, Status: StatusFailed, Err: fmt.Errorf("walk %s: %w", dir, err)}), ignored
 	}
 	sort.Strings(files)
 	for _, f := range files {
@@ -186,7 +213,7 @@ func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
 // transaction with body. A failed attempt is recorded in the import
 // history and changes nothing else.
 func (im *Importer) run(ctx context.Context, path, format, hash string, body func(context.Context, *writer) error) FileReport {
-	rep := FileReport{Path: path, Format: format}
+	rep := FileReport{Path: path, Format: format, Status: StatusOK}
 	started := im.opts.Now().UnixMilli()
 	err := im.st.Update(ctx, func(tx *store.Tx) error {
 		rec := store.Import{Path: path, FileHash: hash, Format: format, Status: "ok", StartedAt: started, FinishedAt: started}
@@ -201,22 +228,45 @@ func (im *Importer) run(ctx context.Context, path, format, hash string, body fun
 		if err := body(ctx, w); err != nil {
 			return err
 		}
-		rec.ID = id
+		if rep.BrokenThreads > 0 {
+			rep.Status = StatusPartial
+		}
+		if rep.SkippedLines < len(rep.Skipped) {
+			rep.SkippedLines = len(rep.Skipped)
+		}
+		rec.ID, rec.Status = id, historyStatus(rep.Status)
 		rec.Conversations, rec.Messages, rec.Sessions, rec.Duplicates = rep.Conversations, rep.Messages, rep.Sessions, rep.Duplicates
+		rec.Reread, rec.Repaired, rec.SkippedLines = rep.Reread, rep.Repaired, rep.SkippedLines
 		rec.Skipped, rec.FinishedAt = rep.Skipped, im.opts.Now().UnixMilli()
 		return tx.FinishImport(ctx, rec)
 	})
 	if err != nil {
-		rep = FileReport{Path: path, Format: format, Err: err}
-		// The history keeps failed attempts too; if even that fails, the
-		// import error is still what the user needs to see.
-		_ = im.st.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-			_, e := tx.RecordImport(ctx, store.Import{Path: path, FileHash: hash, Format: format, Status: "failed", Error: err.Error(),
-				StartedAt: started, FinishedAt: im.opts.Now().UnixMilli()})
+		status := StatusFailed
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			status = StatusCancelled
+			err = fmt.Errorf("import %s: cancelled, nothing of it was imported: %w", path, err)
+		}
+		rep = FileReport{Path: path, Format: format, Status: status, Err: err}
+		// The history keeps failed and cancelled attempts too; if even that
+		// fails, the import error is still what the user needs to see.
+		bg := context.WithoutCancel(ctx)
+		_ = im.st.Update(bg, func(tx *store.Tx) error {
+			_, e := tx.RecordImport(bg, store.Import{Path: path, FileHash: hash, Format: format, Status: status,
+				Error: err.Error(), StartedAt: started, FinishedAt: im.opts.Now().UnixMilli()})
 			return e
 		})
 	}
 	return rep
+}
+
+// historyStatus is how the import history records a status: a partial
+// import committed, so it is "ok" there, its broken threads in its skipped
+// list.
+func historyStatus(s string) string {
+	if s == StatusPartial {
+		return StatusOK
+	}
+	return s
 }
 
 // writer holds what one file's transaction needs.

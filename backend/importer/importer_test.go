@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sessions-app/sessions/backend/store"
+	"github.com/sessions-app/sessions/backend/synth"
 )
 
 // fixed is the clock of the tests: long after every test chat, so all
@@ -176,13 +177,6 @@ func TestReimportIsIdempotentAndLongerExportKeepsIDs(t *testing.T) {
 
 func TestBadFilesChangeNothing(t *testing.T) {
 	ctx := context.Background()
-	long := filepath.Join(t.TempDir(), "WhatsApp Chat with Long.txt")
-	// A valid start, then a line longer than any parser buffer: the file
-	// fails half-way and its first messages must not stay behind.
-	body := "14/03/2024, 09:02 - Long: hello\n14/03/2024, 09:03 - Long: " + strings.Repeat("x", 40<<20) + "\n"
-	if err := os.WriteFile(long, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	tests := []struct {
 		name, path, want string
 	}{
@@ -190,7 +184,6 @@ func TestBadFilesChangeNothing(t *testing.T) {
 		{"binary file", "testdata/binary.png", "not a supported export"},
 		{"corrupt zip", "testdata/WhatsApp Chat - Broken.zip", "zip"},
 		{"missing file", "testdata/nope.txt", "no such file"},
-		{"fails half-way", long, "line 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,6 +212,79 @@ func TestBadFilesChangeNothing(t *testing.T) {
 				t.Fatalf("history = %+v", hist[0])
 			}
 		})
+	}
+}
+
+// TestCancelledImportChangesNothing: Ctrl-C half-way through a file rolls
+// it back whole and the history says it was cancelled (and a watched folder
+// tries the file again).
+func TestCancelledImportChangesNothing(t *testing.T) {
+	st := newStore(t)
+	big := filepath.Join(t.TempDir(), "WhatsApp Chat with Customer.txt")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := synth.WriteWhatsApp(f, synth.WhatsAppOptions{Messages: 20000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if rep := newImporter(st, Options{}).ImportFile(context.Background(), alice); rep.Err != nil {
+		t.Fatal(rep.Err)
+	}
+	before := counts(t, st)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The clock is read when the conversation is created, inside the
+	// transaction and before the messages stream: cancel there.
+	calls := 0
+	imp := New(st, Options{Location: time.UTC, Now: func() time.Time {
+		calls++
+		if calls == 3 {
+			cancel()
+		}
+		return fixed
+	}})
+	rep := imp.ImportFile(ctx, big)
+	if rep.Status != StatusCancelled || rep.Err == nil || !strings.Contains(rep.Err.Error(), "cancelled") || !strings.Contains(rep.Err.Error(), big) {
+		t.Fatalf("report = %+v, want cancelled, naming the file", rep)
+	}
+	if after := counts(t, st); after != before {
+		t.Fatalf("counts changed from %+v to %+v", before, after)
+	}
+	hist, err := st.Imports(context.Background(), 10)
+	if err != nil || hist[0].Status != StatusCancelled || hist[0].Path != big {
+		t.Fatalf("history = %+v, %v", hist[0], err)
+	}
+	hash, err := FileHash(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen, err := st.ImportedHash(context.Background(), hash); err != nil || seen {
+		t.Fatalf("a cancelled file counts as seen (%v, %v): the watched folder would never retry it", seen, err)
+	}
+}
+
+// TestReportFacts: skipped lines with their count, repaired bytes and the
+// status reach the report and the import history alike.
+func TestReportFacts(t *testing.T) {
+	st := newStore(t)
+	path := filepath.Join(t.TempDir(), "WhatsApp Chat with Bea.txt")
+	body := "note before the chat\n14/03/2024, 09:02 - Bea: caf\xe9\n14/03/2024, 09:03 - Shop: " + strings.Repeat("x", 17<<20) + "\n14/03/2024, 09:04 - Shop: hi\n"
+	body = strings.Replace(body, "14/03/2024, 09:03 - Shop: ", "14/03/2024, 09:03 - Shop: ok\n", 1)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := newImporter(st, Options{}).ImportFile(context.Background(), path)
+	if rep.Err != nil || rep.Status != StatusOK || !rep.Complete() {
+		t.Fatalf("report = %+v", rep)
+	}
+	if rep.Messages != 3 || rep.Repaired != 1 || rep.SkippedLines != 2 || len(rep.Skipped) != 2 || rep.Skipped[1].Line != 4 {
+		t.Fatalf("report = %+v, want 3 messages, 1 byte repaired, lines 1 and 4 skipped", rep)
+	}
+	hist, err := st.Imports(context.Background(), 1)
+	if err != nil || hist[0].Status != "ok" || hist[0].Repaired != 1 || hist[0].SkippedLines != 2 || len(hist[0].Skipped) != 2 {
+		t.Fatalf("history = %+v, %v", hist[0], err)
 	}
 }
 

@@ -75,6 +75,7 @@ func (w *writer) importMetaThreads(ctx context.Context, source string, fsys fs.F
 		if err != nil {
 			if errors.Is(err, meta.ErrCorrupt) {
 				w.rep.Skipped = append(w.rep.Skipped, chat.Skipped{File: ref.Dir, Reason: err.Error()})
+				w.rep.BrokenThreads++
 				continue
 			}
 			return fmt.Errorf("import %s: %w", source, err)

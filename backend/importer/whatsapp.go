@@ -96,7 +96,7 @@ func (w *writer) importWhatsApp(ctx context.Context, path, format string) error 
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	w.rep.Skipped = info.Skipped
+	w.rep.Skipped, w.rep.SkippedLines, w.rep.Repaired = info.Skipped, info.SkippedLines, info.InvalidBytes
 	if err := cw.finish(ctx); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}

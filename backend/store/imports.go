@@ -14,11 +14,14 @@ type Import struct {
 	Path          string
 	FileHash      string
 	Format        string
-	Status        string // "ok" or "failed"
+	Status        string // "ok", "failed" or "cancelled"
 	Conversations int
 	Messages      int
 	Sessions      int
 	Duplicates    int
+	Reread        int // stored entries read anew (role, kind)
+	Repaired      int // bytes of invalid UTF-8 replaced
+	SkippedLines  int // lines skipped, also those past the cap of Skipped
 	Skipped       []chat.Skipped
 	Error         string
 	StartedAt     int64
@@ -32,10 +35,11 @@ func (tx *Tx) RecordImport(ctx context.Context, im Import) (int64, error) {
 		return 0, err
 	}
 	res, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO imports(path, file_hash, format, status, conversations, messages, sessions, duplicates, skipped, error, started_at, finished_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		INSERT INTO imports(path, file_hash, format, status, conversations, messages, sessions, duplicates, reread, repaired,
+			skipped_lines, skipped, error, started_at, finished_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		im.Path, nullString(im.FileHash), nullString(im.Format), im.Status, im.Conversations, im.Messages, im.Sessions,
-		im.Duplicates, skipped, nullString(im.Error), im.StartedAt, im.FinishedAt)
+		im.Duplicates, im.Reread, im.Repaired, im.SkippedLines, skipped, nullString(im.Error), im.StartedAt, im.FinishedAt)
 	if err != nil {
 		return 0, fmt.Errorf("record import of %s: %w", im.Path, err)
 	}
@@ -51,9 +55,9 @@ func (tx *Tx) FinishImport(ctx context.Context, im Import) error {
 	}
 	_, err = tx.tx.ExecContext(ctx, `
 		UPDATE imports SET format = ?, status = ?, conversations = ?, messages = ?, sessions = ?, duplicates = ?,
-			skipped = ?, error = ?, finished_at = ? WHERE id = ?`,
+			reread = ?, repaired = ?, skipped_lines = ?, skipped = ?, error = ?, finished_at = ? WHERE id = ?`,
 		nullString(im.Format), im.Status, im.Conversations, im.Messages, im.Sessions, im.Duplicates,
-		skipped, nullString(im.Error), im.FinishedAt, im.ID)
+		im.Reread, im.Repaired, im.SkippedLines, skipped, nullString(im.Error), im.FinishedAt, im.ID)
 	if err != nil {
 		return fmt.Errorf("finish import of %s: %w", im.Path, err)
 	}
@@ -64,7 +68,7 @@ func (tx *Tx) FinishImport(ctx context.Context, im Import) error {
 func (s *Store) Imports(ctx context.Context, limit int) ([]Import, error) {
 	rows, err := s.read.QueryContext(ctx, `
 		SELECT id, path, COALESCE(file_hash, ''), COALESCE(format, ''), status, conversations, messages, sessions, duplicates,
-			COALESCE(skipped, ''), COALESCE(error, ''), started_at, finished_at
+			reread, repaired, skipped_lines, COALESCE(skipped, ''), COALESCE(error, ''), started_at, finished_at
 		FROM imports ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read import history: %w", err)
@@ -75,7 +79,7 @@ func (s *Store) Imports(ctx context.Context, limit int) ([]Import, error) {
 		var im Import
 		var skipped string
 		if err := rows.Scan(&im.ID, &im.Path, &im.FileHash, &im.Format, &im.Status, &im.Conversations, &im.Messages,
-			&im.Sessions, &im.Duplicates, &skipped, &im.Error, &im.StartedAt, &im.FinishedAt); err != nil {
+			&im.Sessions, &im.Duplicates, &im.Reread, &im.Repaired, &im.SkippedLines, &skipped, &im.Error, &im.StartedAt, &im.FinishedAt); err != nil {
 			return nil, fmt.Errorf("read import history: %w", err)
 		}
 		if skipped != "" {
@@ -89,10 +93,11 @@ func (s *Store) Imports(ctx context.Context, limit int) ([]Import, error) {
 }
 
 // ImportedHash reports whether a file with this content hash was imported
-// before, successfully or not: a watched folder tries each file once.
+// before, successfully or not: a watched folder tries each file once. A
+// cancelled import does not count: the file is tried again.
 func (s *Store) ImportedHash(ctx context.Context, hash string) (bool, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM imports WHERE file_hash = ?`, hash).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM imports WHERE file_hash = ? AND status != 'cancelled'`, hash).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("look up import of %s: %w", hash, err)
 	}

@@ -285,6 +285,37 @@ INSERT INTO summary_jobs(session_id, queued_at)
 	SELECT id, updated_at FROM sessions WHERE summary_source = 'builtin' AND COALESCE(summary_prompt, '') != 'builtin-2'
 	ON CONFLICT(session_id) DO NOTHING;
 `,
+
+	// 7: the import history keeps every fact of a report: cancelled
+	// imports (a status the old CHECK refused, so the table is rebuilt),
+	// entries read anew, bytes of invalid UTF-8 repaired, and the number of
+	// lines skipped (the list itself is capped).
+	`
+CREATE TABLE imports_v7 (
+	id             INTEGER PRIMARY KEY,
+	path           TEXT NOT NULL,
+	file_hash      TEXT,
+	format         TEXT,
+	status         TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'cancelled')),
+	conversations  INTEGER NOT NULL DEFAULT 0,
+	messages       INTEGER NOT NULL DEFAULT 0,
+	sessions       INTEGER NOT NULL DEFAULT 0,
+	duplicates     INTEGER NOT NULL DEFAULT 0,
+	reread         INTEGER NOT NULL DEFAULT 0,
+	repaired       INTEGER NOT NULL DEFAULT 0, -- bytes of invalid UTF-8 replaced
+	skipped_lines  INTEGER NOT NULL DEFAULT 0,
+	skipped        TEXT,     -- JSON array of {file, line, reason}, at most 1000
+	error          TEXT,
+	started_at     INTEGER NOT NULL,
+	finished_at    INTEGER NOT NULL
+);
+INSERT INTO imports_v7(id, path, file_hash, format, status, conversations, messages, sessions, duplicates, skipped_lines, skipped, error, started_at, finished_at)
+	SELECT id, path, file_hash, format, status, conversations, messages, sessions, duplicates,
+		COALESCE(json_array_length(skipped), 0), skipped, error, started_at, finished_at FROM imports;
+DROP TABLE imports;
+ALTER TABLE imports_v7 RENAME TO imports;
+CREATE INDEX imports_file_hash ON imports(file_hash);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -9,10 +9,14 @@ import (
 
 const (
 	readBufSize = 256 << 10
-	// maxLineBytes is the longest line Parse accepts; a longer one is an error
-	// that wraps bufio.ErrTooLong and names the line.
+	// maxLineBytes is the longest line Parse reads; a longer one is skipped
+	// (and reported with its number), the lines around it still import.
 	maxLineBytes = 16 << 20
 )
+
+// errLongLine is what next returns for a line over maxLineBytes, after
+// reading past it: the caller skips the line and goes on.
+var errLongLine = fmt.Errorf("line longer than %d MiB", maxLineBytes>>20)
 
 // lineReader yields the lines of a stream without their "\n" or "\r\n".
 // The returned slice is valid until the next call.
@@ -37,7 +41,17 @@ func (lr *lineReader) next() ([]byte, error) {
 		lr.long = append(lr.long[:0], line...)
 		for err == bufio.ErrBufferFull {
 			if len(lr.long) > maxLineBytes {
-				return nil, fmt.Errorf("line %d: longer than %d bytes: %w", lr.n+1, maxLineBytes, bufio.ErrTooLong)
+				// Read past the rest of the line without keeping it: memory
+				// stays at maxLineBytes whatever the line's length.
+				for err == bufio.ErrBufferFull {
+					_, err = lr.br.ReadSlice('\n')
+				}
+				if err != nil && !errors.Is(err, io.EOF) {
+					return nil, fmt.Errorf("line %d: %w", lr.n+1, err)
+				}
+				lr.done = err != nil
+				lr.n++
+				return nil, errLongLine
 			}
 			line, err = lr.br.ReadSlice('\n')
 			lr.long = append(lr.long, line...)
@@ -58,7 +72,8 @@ func (lr *lineReader) next() ([]byte, error) {
 		}
 	}
 	if len(line) > maxLineBytes {
-		return nil, fmt.Errorf("line %d: longer than %d bytes: %w", lr.n+1, maxLineBytes, bufio.ErrTooLong)
+		lr.n++
+		return nil, errLongLine
 	}
 	if n := len(line); n > 0 && line[n-1] == '\n' {
 		line = line[:n-1]

@@ -113,7 +113,12 @@ type reader struct {
 
 	have     bool // a message is open
 	dropping bool // continuation lines of a skipped header are dropped
-	batches  int  // batches allocated
+	// cutting is set while lines are cut off a message over
+	// maxMessageBytes: lines cutFrom to cutTo (cutFirst: from its header).
+	cutting        bool
+	cutFirst       bool
+	cutFrom, cutTo int
+	batches        int // batches allocated
 
 	days      map[uint32]dayInfo
 	lastKey   uint32
@@ -184,6 +189,10 @@ func (r *reader) run(ctx context.Context, rc io.Reader, out chan<- *batch, free 
 		if err == io.EOF {
 			break
 		}
+		if err == errLongLine {
+			r.skip(lr.n, errLongLine.Error()+": not imported")
+			continue
+		}
 		if err != nil {
 			bt.msgs, bt.err = bt.msgs[:0], fmt.Errorf("whatsapp: %w", err)
 			send()
@@ -204,13 +213,19 @@ func (r *reader) run(ctx context.Context, rc io.Reader, out chan<- *batch, free 
 				continue
 			}
 			r.dropping = false
+			r.endCut()
 			if len(bt.msgs) >= batchMsgs || len(bt.buf) >= batchBytes {
 				if !send() {
 					return
 				}
 			}
 			start := len(bt.buf)
-			bt.buf = append(bt.buf, line[h.rest:]...)
+			rest := line[h.rest:]
+			if len(rest) > maxMessageBytes {
+				rest = cutUTF8(rest, maxMessageBytes)
+				r.cutStart(lr.n, true)
+			}
+			bt.buf = append(bt.buf, rest...)
 			rm := rawMsg{at: at, line: lr.n, start: start, firstEnd: len(bt.buf), end: len(bt.buf), bodyStart: start}
 			first := bt.buf[start:]
 			if a, body, ok := splitAuthor(first); ok {
@@ -230,13 +245,62 @@ func (r *reader) run(ctx context.Context, rc io.Reader, out chan<- *batch, free 
 			}
 			continue
 		}
+		cur := &bt.msgs[len(bt.msgs)-1]
+		if r.cutting || cur.end-cur.start+1+len(line) > maxMessageBytes {
+			r.cutStart(lr.n, false)
+			continue
+		}
 		bt.buf = append(bt.buf, '\n')
 		bt.buf = append(bt.buf, line...)
-		bt.msgs[len(bt.msgs)-1].end = len(bt.buf)
+		cur.end = len(bt.buf)
 	}
+	r.endCut()
 	if len(bt.msgs) > 0 {
 		send()
 	}
+}
+
+// cutStart notes that line n is cut off the open message (or, with first,
+// that the message's first line was cut short).
+func (r *reader) cutStart(n int, first bool) {
+	if !r.cutting {
+		r.cutting, r.cutFrom, r.cutFirst = true, n, first
+	}
+	r.cutTo = n
+}
+
+// endCut reports the lines cut off the message that just ended, as one
+// entry: a message of a gigabyte of lines is one line in the report.
+func (r *reader) endCut() {
+	if !r.cutting {
+		return
+	}
+	r.cutting = false
+	what := fmt.Sprintf("message over %d MiB: cut there", maxMessageBytes>>20)
+	dropped := r.cutTo - r.cutFrom + 1
+	switch {
+	case r.cutFirst && dropped == 1:
+		what += " (the rest of this line is not imported)"
+	case r.cutFirst:
+		what += fmt.Sprintf(" (the rest of this line and lines %d–%d are not imported)", r.cutFrom+1, r.cutTo)
+	case dropped == 1:
+		what += fmt.Sprintf(" (line %d is not imported)", r.cutFrom)
+	default:
+		what += fmt.Sprintf(" (lines %d–%d are not imported)", r.cutFrom, r.cutTo)
+	}
+	r.skip(r.cutFrom, what)
+	r.skippedLines += dropped - 1
+	if r.cutFirst {
+		r.skippedLines-- // the first line itself was imported, cut
+	}
+}
+
+// cutUTF8 returns b cut to at most n bytes, at a character boundary.
+func cutUTF8(b []byte, n int) []byte {
+	for n > 0 && n < len(b) && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return b[:min(n, len(b))]
 }
 
 func (r *reader) skip(line int, reason string) {
@@ -424,6 +488,10 @@ const noName = "(no name)"
 // lone "~" that recent exports write for a non-contact, a name of U+200E
 // only), what can be shown for it: the person's messages stay theirs.
 func (b *builder) authorName(a []byte) []byte {
+	if !utf8.Valid(a) {
+		b.strs.invalid += countInvalidUTF8(a)
+		a = bytes.ToValidUTF8(a, []byte("\uFFFD"))
+	}
 	if name := b.cleanAuthor(a); len(name) > 0 {
 		return name
 	}
@@ -536,7 +604,8 @@ func (b *builder) intern(name []byte) *authorRec {
 // returned, so the strings stay immutable. A retained body keeps its chunk
 // (arenaChunk bytes) alive.
 type stringArena struct {
-	b strings.Builder
+	b       strings.Builder
+	invalid int // bytes of invalid UTF-8 replaced so far
 }
 
 const (
@@ -550,6 +619,7 @@ func (a *stringArena) bodyString(b []byte) string {
 		return ""
 	}
 	if !utf8.Valid(b) {
+		a.invalid += countInvalidUTF8(b)
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
 	if len(b) > arenaMaxBody {

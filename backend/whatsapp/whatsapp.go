@@ -75,8 +75,12 @@ type Info struct {
 	Ambiguous bool           // true when no date could decide it and the fallback was used
 	Messages  int            // messages emitted (system lines included)
 	Skipped   []chat.Skipped // lines that could not be read (at most maxSkipped entries)
-	// SkippedLines counts every skipped line, also those beyond the cap of Skipped.
+	// SkippedLines counts every skipped line, also those beyond the cap of
+	// Skipped, and the lines cut off messages over maxMessageBytes.
 	SkippedLines int
+	// InvalidBytes counts the bytes of invalid UTF-8 that were replaced
+	// with U+FFFD in names and bodies.
+	InvalidBytes int
 	Authors      []string // distinct authors in order of first appearance (system notices excluded)
 }
 
@@ -91,7 +95,11 @@ const (
 	maxSkipped        = 1000     // entries kept in Info.Skipped
 	ctxCheckMask      = 4095     // check ctx every 4096 lines
 	maxAuthorBytes    = 128      // longer "authors" are sentences of system lines
-	maxInterned       = 1 << 16  // distinct author strings interned
+	// maxMessageBytes bounds one message's text (WhatsApp's own limit is
+	// 65,536 characters): lines past it are dropped and reported, so a file
+	// of one header and a gigabyte of lines is read at flat memory.
+	maxMessageBytes = 1 << 20
+	maxInterned     = 1 << 16 // distinct author strings interned
 )
 
 // firstPassEarlyExit stops the first pass as soon as the order is certain.
@@ -143,6 +151,7 @@ func Parse(ctx context.Context, open Opener, opts Options, emit func(chat.Messag
 	}
 	err = secondPass(ctx, open, r, b)
 	info.Skipped, info.SkippedLines = r.skipped, r.skippedLines
+	info.InvalidBytes = b.strs.invalid
 	return info, err
 }
 
@@ -191,6 +200,9 @@ func scanDates(ctx context.Context, open Opener) (*orderStats, error) {
 		line, err := lr.next()
 		if err == io.EOF {
 			break
+		}
+		if err == errLongLine {
+			continue // reported by the second pass
 		}
 		if err != nil {
 			return nil, fmt.Errorf("whatsapp: %w", err)

@@ -710,11 +710,76 @@ func TestSkippedCap(t *testing.T) {
 	}
 }
 
-func TestLongLine(t *testing.T) {
-	text := "01/01/2020, 10:00 - A: x\n" + strings.Repeat("y", maxLineBytes+10) + "\n"
-	_, _, err := parseAll(t, bytesOpener([]byte(text)), utc)
-	if err == nil || !strings.Contains(err.Error(), "line 2") {
-		t.Fatalf("err = %v, want an error naming line 2", err)
+// TestOverlongInput: a line over 16 MiB is skipped and reported with its
+// number, a message over 1 MiB is cut and its dropped lines reported as one
+// entry, and the messages around both still import.
+func TestOverlongInput(t *testing.T) {
+	many := strings.Repeat("a line of a message that never ends\n", (maxMessageBytes/36)+100)
+	tests := []struct {
+		name      string
+		text      string
+		bodies    []string // the first 20 bytes of each message's body
+		skipped   string   // a reason that must be reported
+		skipLine  int
+		skipLines int
+	}{
+		{
+			name:    "line over 16 MiB between good messages",
+			text:    "01/01/2020, 10:00 - A: before\n" + strings.Repeat("y", maxLineBytes+10) + "\n01/01/2020, 10:01 - B: after\n",
+			bodies:  []string{"before", "after"},
+			skipped: "line longer than 16 MiB", skipLine: 2, skipLines: 1,
+		},
+		{
+			name:    "line over 16 MiB at the end without a final newline",
+			text:    "01/01/2020, 10:00 - A: before\n" + strings.Repeat("y", maxLineBytes+10),
+			bodies:  []string{"before"},
+			skipped: "line longer than 16 MiB", skipLine: 2, skipLines: 1,
+		},
+		{
+			name:    "message of a million lines is cut at 1 MiB",
+			text:    "01/01/2020, 10:00 - A: start\n" + many + "01/01/2020, 10:05 - B: next\n",
+			bodies:  []string{"start\na line of a me", "next"},
+			skipped: "message over 1 MiB: cut there", skipLine: 2 + (maxMessageBytes-len("start"))/36, skipLines: 100 + 1,
+		},
+		{
+			name:    "first line over 1 MiB is cut",
+			text:    "01/01/2020, 10:00 - A: " + strings.Repeat("z", maxMessageBytes+5) + "\n01/01/2020, 10:05 - B: next\n",
+			bodies:  []string{"zzzzzzzzzzzzzzzzzzzz", "next"},
+			skipped: "the rest of this line is not imported", skipLine: 1, skipLines: 0,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msgs, info := mustParse(t, bytesOpener([]byte(tt.text)), utc)
+			var bodies []string
+			for _, m := range msgs {
+				if len(m.Body) > maxMessageBytes {
+					t.Errorf("message at line %d has %d bytes, over the bound", m.Line, len(m.Body))
+				}
+				bodies = append(bodies, m.Body[:min(20, len(m.Body))])
+			}
+			if !slices.Equal(bodies, tt.bodies) {
+				t.Fatalf("bodies = %q, want %q", bodies, tt.bodies)
+			}
+			if len(info.Skipped) != 1 || !strings.Contains(info.Skipped[0].Reason, tt.skipped) || info.Skipped[0].Line != tt.skipLine {
+				t.Fatalf("skipped = %+v, want one entry at line %d saying %q", info.Skipped, tt.skipLine, tt.skipped)
+			}
+			if info.SkippedLines != tt.skipLines {
+				t.Errorf("SkippedLines = %d, want %d", info.SkippedLines, tt.skipLines)
+			}
+		})
+	}
+}
+
+// TestInvalidUTF8IsCounted: replaced bytes are counted, in bodies and names.
+func TestInvalidUTF8IsCounted(t *testing.T) {
+	text := "01/01/2020, 10:00 - A\xff: caf\xe9 \xc3\n01/01/2020, 10:01 - B: fine\n"
+	msgs, info := mustParse(t, bytesOpener([]byte(text)), utc)
+	if info.InvalidBytes != 3 {
+		t.Errorf("InvalidBytes = %d, want 3", info.InvalidBytes)
+	}
+	if len(msgs) != 2 || msgs[0].Author != "A\uFFFD" || msgs[0].Body != "caf\uFFFD \uFFFD" {
+		t.Errorf("messages = %+v", msgs)
 	}
 }
 
