@@ -279,7 +279,7 @@ func (h *inboxHandler) Seen(ctx context.Context, path string) (bool, error) {
 }
 
 func (h *inboxHandler) Import(ctx context.Context, path string) {
-	if !importer.MaybeExport(path) {
+	if !importer.MaybeExport(ctx, path) {
 		return // a photo or a note in the inbox: not ours to report
 	}
 	rep, err := h.api.importPaths(ctx, []string{path})

@@ -153,6 +153,11 @@ func (im *Importer) importFolder(ctx context.Context, dir string) (reps []FileRe
 		if err != nil {
 			return err
 		}
+		if d.IsDir() && path != dir {
+			if _, err := os.Stat(filepath.Join(path, store.FileName)); err == nil {
+				return fs.SkipDir // a Sessions library kept among the exports
+			}
+		}
 		if d.Type().IsRegular() && !taken[path] {
 			files = append(files, path)
 		}
@@ -163,19 +168,20 @@ func (im *Importer) importFolder(ctx context.Context, dir string) (reps []FileRe
 	}
 	sort.Strings(files)
 	for _, f := range files {
-		format, err := Detect(f)
-		if err != nil && !errors.Is(err, ErrEmpty) {
+		found, err := Detect(ctx, f)
+		switch {
+		case err != nil && !errors.Is(err, ErrEmpty):
 			// A broken zip among the exports is worth telling.
-			reps = append(reps, im.ImportFile(ctx, f))
-			continue
-		}
-		if format == "" || (format == FormatMetaFile && len(taken) > 0) {
-			// Not a conversation (a photo, a note beside the exports), or
-			// a part of the Meta download imported above (an HTML twin).
+			reps = append(reps, im.importFound(ctx, found, err))
+		case err != nil || found.Format == "" || (found.Format == FormatMetaFile && len(taken) > 0):
+			// Not a conversation (a photo, a note beside the exports, an
+			// empty file), or a part of the Meta download imported above
+			// (an HTML twin).
 			ignored++
-			continue
+		default:
+			reps = append(reps, im.importFound(ctx, found, nil))
 		}
-		reps = append(reps, im.ImportFile(ctx, f))
+		found.Close()
 	}
 	return reps, ignored
 }
@@ -183,10 +189,17 @@ func (im *Importer) importFolder(ctx context.Context, dir string) (reps []FileRe
 // ImportFile imports one file, in one transaction. A failed attempt is
 // recorded in the import history and changes nothing else.
 func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
-	hash, err := FileHash(path)
-	var format string
+	found, err := Detect(ctx, path)
+	defer found.Close()
+	return im.importFound(ctx, found, err)
+}
+
+// importFound imports what Detect found (or records why it could not).
+func (im *Importer) importFound(ctx context.Context, found *Found, err error) FileReport {
+	path, format := found.Path, found.Format
+	hash, herr := FileHash(path)
 	if err == nil {
-		format, err = Detect(path)
+		err = herr
 	}
 	if err == nil && format == "" {
 		err = fmt.Errorf("import %s: %w", path, ErrUnsupported)
@@ -197,11 +210,9 @@ func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
 	return im.run(ctx, path, format, hash, func(ctx context.Context, w *writer) error {
 		switch format {
 		case FormatWhatsAppText, FormatWhatsAppZip:
-			return w.importWhatsApp(ctx, path, format)
-		case FormatMetaZip:
-			return w.importMetaZip(ctx, path)
-		case FormatMetaFile:
-			return w.importMetaFile(ctx, path)
+			return w.importWhatsApp(ctx, found)
+		case FormatMetaZip, FormatMetaFile:
+			return w.importMetaThreads(ctx, path, found.fsys, found.mine())
 		case string(webchat.FormatJSON), string(webchat.FormatCSV), string(webchat.FormatChatwoot), string(webchat.FormatTawk):
 			return w.importWebChat(ctx, path, webchat.Format(format))
 		}

@@ -2,6 +2,12 @@ package importer
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sessions-app/sessions/backend/store"
 )
 
 // Inbox connects an importer to a watched folder (package watch): a file
@@ -30,7 +36,7 @@ func (in *Inbox) Seen(ctx context.Context, path string) (bool, error) {
 // Import imports the file, unless it is no export at all: a photo or a
 // note in the inbox is left alone without filling the history.
 func (in *Inbox) Import(ctx context.Context, path string) {
-	if !MaybeExport(path) {
+	if !MaybeExport(ctx, path) {
 		return
 	}
 	rep := in.im.ImportFile(ctx, path)
@@ -41,8 +47,33 @@ func (in *Inbox) Import(ctx context.Context, path string) {
 
 // MaybeExport reports whether a file in a watched folder is worth an
 // import attempt: a known format, or one that cannot even be read (a
-// broken zip deserves a report). Photos and notes are not.
-func MaybeExport(path string) bool {
-	format, err := Detect(path)
-	return err != nil || format != ""
+// broken zip deserves a report). Photos, notes, empty files and the files
+// of a Sessions data folder (a library kept in the watched folder) are not.
+func MaybeExport(ctx context.Context, path string) bool {
+	if inDataDir(path) {
+		return false
+	}
+	found, err := Detect(ctx, path)
+	defer found.Close()
+	if errors.Is(err, ErrEmpty) {
+		return false
+	}
+	return err != nil || found.Format != ""
+}
+
+// inDataDir reports whether path is inside a Sessions data folder: a
+// folder holding sessions.db, found among the file's nearest parents.
+func inDataDir(path string) bool {
+	dir := filepath.Dir(path)
+	for i := 0; i < 6; i++ {
+		if _, err := os.Stat(filepath.Join(dir, store.FileName)); err == nil {
+			return true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return filepath.Base(path) == store.FileName || strings.HasPrefix(filepath.Base(path), store.FileName+"-")
 }

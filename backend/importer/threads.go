@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -16,46 +15,26 @@ import (
 	"github.com/sessions-app/sessions/backend/webchat"
 )
 
-// importMetaZip imports a Meta "Download your information" zip, read in
-// place (never unpacked).
-func (w *writer) importMetaZip(ctx context.Context, path string) error {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return fmt.Errorf("import %s: broken zip archive: %w", path, err)
-	}
-	defer zr.Close()
-	dl, err := meta.Discover(ctx, &zr.Reader)
-	if err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
-	}
-	return w.importMetaThreads(ctx, path, &zr.Reader, dl.Threads)
-}
-
 // importMetaFolder imports the threads Discover found in a folder.
 func (w *writer) importMetaFolder(ctx context.Context, dir string, dl meta.Download) error {
 	return w.importMetaThreads(ctx, dir, os.DirFS(dir), dl.Threads)
 }
 
-// importMetaFile imports the thread a single Meta file belongs to (a
-// message_N.json named on the command line, or one E2EE chat file).
-func (w *writer) importMetaFile(ctx context.Context, file string) error {
-	dir := filepath.Dir(file)
-	fsys := os.DirFS(dir)
-	dl, err := meta.Discover(ctx, fsys)
-	if err != nil {
-		return fmt.Errorf("import %s: %w", file, err)
+// mine returns the threads to import of a Meta zip (all of them) or of one
+// thread file (the thread it belongs to: a message_N.json named on the
+// command line, or one E2EE chat file).
+func (f *Found) mine() []meta.ThreadRef {
+	if f.Format != FormatMetaFile {
+		return f.dl.Threads
 	}
-	base := filepath.Base(file)
+	base := filepath.Base(f.Path)
 	var mine []meta.ThreadRef
-	for _, t := range dl.Threads {
-		if slices.ContainsFunc(t.Files, func(f string) bool { return path.Base(f) == base }) {
+	for _, t := range f.dl.Threads {
+		if slices.ContainsFunc(t.Files, func(name string) bool { return path.Base(name) == base }) {
 			mine = append(mine, t)
 		}
 	}
-	if len(mine) == 0 {
-		return fmt.Errorf("import %s: %w", file, ErrUnsupported)
-	}
-	return w.importMetaThreads(ctx, file, fsys, mine)
+	return mine
 }
 
 // importMetaThreads imports threads one by one into the current

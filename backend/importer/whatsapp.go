@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"archive/zip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,20 +17,13 @@ import (
 )
 
 // importWhatsApp imports a WhatsApp .txt or the zip WhatsApp shares.
-func (w *writer) importWhatsApp(ctx context.Context, path, format string) error {
+func (w *writer) importWhatsApp(ctx context.Context, found *Found) error {
+	path := found.Path
 	var open whatsapp.Opener
 	var exported time.Time // dates the entries of exports whose headers have no year
 	title := whatsapp.TitleFromFileName(filepath.Base(path))
-	if format == FormatWhatsAppZip {
-		zr, err := zip.OpenReader(path)
-		if err != nil {
-			return fmt.Errorf("import %s: broken zip archive: %w", path, err)
-		}
-		defer zr.Close()
-		entry, _, err := whatsapp.ChatEntry(&zr.Reader)
-		if err != nil {
-			return fmt.Errorf("import %s: %w", path, err)
-		}
+	if found.Format == FormatWhatsAppZip {
+		entry := found.chat
 		if title == "" {
 			title = whatsapp.TitleFromFileName(filepath.Base(entry.Name))
 		}
