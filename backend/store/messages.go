@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -248,6 +249,33 @@ func (s *Store) SessionMessages(ctx context.Context, sessionID int64) ([]Message
 		return nil, fmt.Errorf("read messages of session %d: %w", sessionID, err)
 	}
 	return out, nil
+}
+
+// SessionMessageEnds returns the first n and the last n messages of a
+// session (system lines included) in time order, and how many lie between
+// them: the work of summarizing a session of a million messages is bounded
+// by n, not by the session.
+func (s *Store) SessionMessageEnds(ctx context.Context, sessionID int64, n int) (first, last []Message, omitted int, err error) {
+	var total int
+	if err = s.read.QueryRowContext(ctx, `
+		SELECT COUNT(*) FROM sessions s JOIN messages m ON m.conversation_id = s.conversation_id
+		WHERE s.id = ? AND m.at >= s.started_at AND m.at <= s.last_message_at`, sessionID).Scan(&total); err != nil {
+		return nil, nil, 0, fmt.Errorf("count messages of session %d: %w", sessionID, err)
+	}
+	span := `FROM sessions s JOIN messages m ON m.conversation_id = s.conversation_id
+		WHERE s.id = ? AND m.at >= s.started_at AND m.at <= s.last_message_at`
+	if first, err = s.queryMessages(ctx, `SELECT `+messageColumns+` `+span+` ORDER BY m.at, m.id LIMIT ?`, sessionID, n); err != nil {
+		return nil, nil, 0, fmt.Errorf("read messages of session %d: %w", sessionID, err)
+	}
+	if total <= len(first) {
+		return first, nil, 0, nil
+	}
+	k := min(n, total-len(first))
+	if last, err = s.queryMessages(ctx, `SELECT `+messageColumns+` `+span+` ORDER BY m.at DESC, m.id DESC LIMIT ?`, sessionID, k); err != nil {
+		return nil, nil, 0, fmt.Errorf("read messages of session %d: %w", sessionID, err)
+	}
+	slices.Reverse(last)
+	return first, last, total - len(first) - len(last), nil
 }
 
 // messageColumns are the columns scanMessages reads, of messages m.

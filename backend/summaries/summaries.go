@@ -118,15 +118,34 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	}
 }
 
+// endMessages is how many messages of each end of a session a summary reads.
+const endMessages = 1000
+
 // one handles one job; it returns an error only when the run must stop.
 func (r *Runner) one(ctx context.Context, job store.SummaryJob, st *Stats) error {
-	stored, err := r.st.SessionMessages(ctx, job.SessionID)
+	// A summary reads the beginning and the end of a session: a group chat
+	// that never pauses (one session of a million messages) costs the same
+	// as any other.
+	first, last, omitted, err := r.st.SessionMessageEnds(ctx, job.SessionID, endMessages)
 	if err != nil {
 		return err
 	}
-	msgs := make([]summarize.Message, len(stored))
-	for i, m := range stored {
-		msgs[i] = summarize.Message{At: time.UnixMilli(m.At).UTC(), Author: m.Author, Role: chat.Role(m.Role), Kind: chat.Kind(m.Kind), Body: m.Body}
+	msgs := make([]summarize.Message, 0, len(first)+len(last)+1)
+	add := func(m store.Message) {
+		msgs = append(msgs, summarize.Message{At: time.UnixMilli(m.At).UTC(), Author: m.Author, Role: chat.Role(m.Role), Kind: chat.Kind(m.Kind), Body: m.Body})
+	}
+	for _, m := range first {
+		add(m)
+	}
+	if omitted > 0 {
+		// Both summarizers read a system line as a note, not a message; the
+		// number also enters the content hash, so a change in the middle is
+		// a change.
+		msgs = append(msgs, summarize.Message{At: time.UnixMilli(last[0].At).UTC(), Role: chat.RoleSystem, Kind: chat.KindSystem,
+			Body: fmt.Sprintf("… %d messages in between are not shown …", omitted)})
+	}
+	for _, m := range last {
+		add(m)
 	}
 	hash := summarize.ContentHash(msgs)
 	source := sourceOf(r.sum)

@@ -3,6 +3,9 @@ package summaries
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -47,6 +50,7 @@ func sessions(t *testing.T, st *store.Store) []store.Session {
 // counting wraps a summarizer and counts its calls; fail makes the n-th
 // call fail, block makes every call wait for the context.
 type counting struct {
+	seen   atomic.Int32 // messages handed to the last call
 	inner  summarize.Summarizer
 	calls  atomic.Int32
 	name   string
@@ -64,6 +68,7 @@ func (c *counting) Name() string {
 
 func (c *counting) Summarize(ctx context.Context, msgs []summarize.Message) (summarize.Result, error) {
 	n := c.calls.Add(1)
+	c.seen.Store(int32(len(msgs)))
 	if c.block {
 		<-ctx.Done()
 		return summarize.Result{}, ctx.Err()
@@ -299,5 +304,42 @@ func TestServerDownStopsTheRun(t *testing.T) {
 		if s.SummaryError != "" {
 			t.Fatalf("a down server marked session %d as failed", s.ID)
 		}
+	}
+}
+
+// TestLongSessionReadsItsEnds: a session that never pauses is summarized
+// from its first and last endMessages messages and a note of what lies
+// between, so the work does not grow with the session.
+func TestLongSessionReadsItsEnds(t *testing.T) {
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	path := filepath.Join(t.TempDir(), "WhatsApp Chat with Busy Group.txt")
+	var b strings.Builder
+	start := time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC)
+	const n = 2*endMessages + 500
+	for i := 0; i < n; i++ {
+		who := "Busy Group"
+		if i%3 == 1 {
+			who = "Shop"
+		}
+		fmt.Fprintf(&b, "%s - %s: message %d\n", start.Add(time.Duration(i)*time.Minute).Format("02/01/2006, 15:04"), who, i)
+	}
+	os.WriteFile(path, []byte(b.String()), 0o600)
+	importFile(t, st, path)
+	c := &counting{inner: summarize.Builtin{}}
+	stats, err := New(st, c, Options{}).Run(context.Background())
+	if err != nil || stats.Summarized != 1 {
+		t.Fatalf("stats %+v, %v", stats, err)
+	}
+	if got := c.seen.Load(); got != 2*endMessages+1 {
+		t.Fatalf("the summarizer got %d messages, want %d (both ends and a note)", got, 2*endMessages+1)
+	}
+	first, last, omitted, err := st.SessionMessageEnds(context.Background(), sessions(t, st)[0].ID, endMessages)
+	if err != nil || len(first) != endMessages || len(last) != endMessages || omitted != 500 ||
+		first[0].Body != "message 0" || last[len(last)-1].Body != fmt.Sprintf("message %d", n-1) {
+		t.Fatalf("ends: %d, %d, %d omitted, %v", len(first), len(last), omitted, err)
 	}
 }
