@@ -367,7 +367,7 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	report := buildReport(res)
 	for _, f := range res.Files {
 		if f.Err != nil {
-			fmt.Fprintf(stderr, "sessions: %v\n", f.Err)
+			fmt.Fprintf(stderr, "sessions: %s\n", termLine(f.Err.Error()))
 		}
 	}
 	if *asJSON {
@@ -397,10 +397,10 @@ func printImportReport(w io.Writer, r ImportReport) {
 	for _, f := range r.Files {
 		switch {
 		case f.Status == importer.StatusCancelled:
-			fmt.Fprintf(w, "✗ %s: cancelled, nothing of it imported\n", f.Path)
+			fmt.Fprintf(w, "✗ %s: cancelled, nothing of it imported\n", termLine(f.Path))
 			continue
 		case f.Error != nil:
-			fmt.Fprintf(w, "✗ %s: failed (see above)\n", f.Path)
+			fmt.Fprintf(w, "✗ %s: failed (see above)\n", termLine(f.Path))
 			continue
 		}
 		mark := "✓"
@@ -408,7 +408,7 @@ func printImportReport(w io.Writer, r ImportReport) {
 			mark = "!"
 		}
 		fmt.Fprintf(w, "%s %s (%s): %s, %s, %s skipped", mark,
-			f.Path, f.Format, plural(f.Messages, "message"), plural(f.Sessions, "new session"), plural(f.Duplicates, "duplicate"))
+			termLine(f.Path), f.Format, plural(f.Messages, "message"), plural(f.Sessions, "new session"), plural(f.Duplicates, "duplicate"))
 		if f.BrokenThreads > 0 {
 			fmt.Fprintf(w, "; %s could not be read (below), the rest imported", plural(f.BrokenThreads, "thread"))
 		}
@@ -432,11 +432,11 @@ func printImportReport(w io.Writer, r ImportReport) {
 			}
 			switch {
 			case s.Line == 0:
-				fmt.Fprintf(w, "    %s\n", s.Reason) // a whole thread file; the reason names it
+				fmt.Fprintf(w, "    %s\n", termLine(s.Reason)) // a whole thread file; the reason names it
 			case s.File != "":
-				fmt.Fprintf(w, "    %s line %d: %s\n", s.File, s.Line, s.Reason)
+				fmt.Fprintf(w, "    %s line %d: %s\n", termLine(s.File), s.Line, termLine(s.Reason))
 			default:
-				fmt.Fprintf(w, "    line %d: %s\n", s.Line, s.Reason)
+				fmt.Fprintf(w, "    line %d: %s\n", s.Line, termLine(s.Reason))
 			}
 		}
 	}
