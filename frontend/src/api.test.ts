@@ -155,17 +155,35 @@ const goReport = {
     {
       path: '/in/WhatsApp Chat with Alice.txt',
       format: 'whatsapp-txt',
+      status: 'ok',
       conversations: 1,
       messages: 13,
       sessions: 2,
       duplicates: 0,
       reread: 0,
+      repaired: 0,
+      broken_threads: 0,
+      skipped_lines: 1,
       skipped: [{ line: 3, reason: 'text before the first message header' }],
       error: null,
     },
-    { path: '/in/broken.zip', format: 'whatsapp-zip', conversations: 0, messages: 0, sessions: 0, duplicates: 0, reread: 0, skipped: null, error: 'not a zip' },
+    {
+      path: '/in/broken.zip',
+      format: 'whatsapp-zip',
+      status: 'failed',
+      conversations: 0,
+      messages: 0,
+      sessions: 0,
+      duplicates: 0,
+      reread: 0,
+      repaired: 0,
+      broken_threads: 0,
+      skipped_lines: 0,
+      skipped: null,
+      error: 'not a zip',
+    },
   ],
-  totals: { conversations: 1, messages: 13, sessions: 2, duplicates: 0, reread: 0, ignored: 2, failed: 1 },
+  totals: { conversations: 1, messages: 13, sessions: 2, duplicates: 0, reread: 0, repaired: 0, partial: 0, cancelled: 0, ignored: 2, failed: 1 },
 }
 
 function importAPI<T extends Record<string, unknown>>(over: T = {} as T) {
@@ -285,7 +303,7 @@ describe('import events', () => {
     emit('import:report', { files: null, totals: { ignored: 3 } })
     expect(busy).toEqual([true, false])
     expect(reports).toEqual([
-      { files: [], totals: { conversations: 0, messages: 0, sessions: 0, duplicates: 0, reread: 0, ignored: 3, failed: 0 } },
+      { files: [], totals: { conversations: 0, messages: 0, sessions: 0, duplicates: 0, reread: 0, repaired: 0, partial: 0, cancelled: 0, ignored: 3, failed: 0 } },
     ])
 
     offBusy()
@@ -310,17 +328,21 @@ describe('normalizeReport', () => {
   it('fills what Go or a broken payload left out', () => {
     expect(normalizeReport(null)).toEqual({
       files: [],
-      totals: { conversations: 0, messages: 0, sessions: 0, duplicates: 0, reread: 0, ignored: 0, failed: 0 },
+      totals: { conversations: 0, messages: 0, sessions: 0, duplicates: 0, reread: 0, repaired: 0, partial: 0, cancelled: 0, ignored: 0, failed: 0 },
     })
     const r = normalizeReport({ files: [{ path: '/x', skipped: [{ file: 'part_2.json', line: 4, reason: 'bad' }, { line: 5, reason: 'r', file: '' }] }] })
     expect(r.files[0]).toEqual({
       path: '/x',
       format: '',
+      status: 'ok',
       conversations: 0,
       messages: 0,
       sessions: 0,
       duplicates: 0,
       reread: 0,
+      repaired: 0,
+      broken_threads: 0,
+      skipped_lines: 0,
       skipped: [{ file: 'part_2.json', line: 4, reason: 'bad' }, { line: 5, reason: 'r' }],
       error: null,
     })

@@ -155,12 +155,20 @@ export interface SkippedLine {
 export interface ImportFileView {
   path: string
   format: string
+  /** ok, partial (a thread of a download could not be read), failed or cancelled. */
+  status: 'ok' | 'partial' | 'failed' | 'cancelled'
   conversations: number
   messages: number
   sessions: number
   duplicates: number
   /** Stored entries this import read differently (a notice, a message, a role) and put right. */
   reread: number
+  /** Bytes of invalid UTF-8 replaced by U+FFFD. */
+  repaired: number
+  /** Threads of a download that could not be read (also in skipped). */
+  broken_threads: number
+  /** Lines not imported, also past the listed ones. */
+  skipped_lines: number
   skipped: SkippedLine[]
   error: string | null
 }
@@ -172,6 +180,11 @@ export interface ImportTotals {
   sessions: number
   duplicates: number
   reread: number
+  repaired: number
+  /** Files imported but for a thread that could not be read. */
+  partial: number
+  /** Files whose import was stopped (and rolled back). */
+  cancelled: number
   /** Files that were not chat exports (photos, notes) and were left alone. */
   ignored: number
   failed: number
@@ -367,11 +380,15 @@ export function normalizeReport(raw: unknown): ImportReport {
       return {
         path: text(f.path),
         format: text(f.format),
+        status: fileStatus(f.status, f.error),
         conversations: count(f.conversations),
         messages: count(f.messages),
         sessions: count(f.sessions),
         duplicates: count(f.duplicates),
         reread: count(f.reread),
+        repaired: count(f.repaired),
+        broken_threads: count(f.broken_threads),
+        skipped_lines: count(f.skipped_lines),
         skipped: skipped.map((s0: unknown): SkippedLine => {
           const s = (s0 && typeof s0 === 'object' ? s0 : {}) as Record<string, unknown>
           const line: SkippedLine = { line: count(s.line), reason: text(s.reason) }
@@ -387,10 +404,19 @@ export function normalizeReport(raw: unknown): ImportReport {
       sessions: count(t.sessions),
       duplicates: count(t.duplicates),
       reread: count(t.reread),
+      repaired: count(t.repaired),
+      partial: count(t.partial),
+      cancelled: count(t.cancelled),
       ignored: count(t.ignored),
       failed: count(t.failed),
     },
   }
+}
+
+/** A file's status as Go sent it; older payloads only had the error. */
+function fileStatus(s: unknown, err: unknown): ImportFileView['status'] {
+  if (s === 'ok' || s === 'partial' || s === 'failed' || s === 'cancelled') return s
+  return typeof err === 'string' && err !== '' ? 'failed' : 'ok'
 }
 
 /** Imports files, zips or folders by path. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { countsText, fileError, NOT_WATCHING_TEXT, renderProblem, renderReport, renderWatchName, skippedText, totalsText } from './report'
+import { countsText, factsText, fileError, NOT_WATCHING_TEXT, renderProblem, renderReport, renderWatchName, skippedText, totalsText } from './report'
 import { report } from './testdata'
 
 const texts = (root: Element, sel: string) => [...root.querySelectorAll(sel)].map((e) => e.textContent)
@@ -138,6 +138,22 @@ describe('report text', () => {
     expect(totalsText(report([{ messages: 1 }, { messages: 2, sessions: 1 }]))).toBe(
       '2 files: 3 messages, 1 new session, 0 duplicates skipped',
     )
+  })
+
+  it('says what a file lost and what was repaired', () => {
+    const [f] = report([{ status: 'partial', messages: 40, broken_threads: 1, skipped_lines: 3, repaired: 2 }]).files
+    expect(factsText(f)).toBe('1 thread could not be read, the rest imported · 3 lines not imported · 2 bytes of broken text repaired')
+    const root = renderReport(report([f]), () => {})
+    expect(root.querySelector('.report-file--partial .report-mark')?.getAttribute('aria-label')).toBe('Imported in part')
+    expect(root.querySelector('.report-facts')?.textContent).toBe(factsText(f))
+    expect(totalsText(report([f]))).toContain('1 imported in part')
+  })
+
+  it('says when a file was cancelled', () => {
+    const r = report([{ status: 'cancelled', error: 'import /x: cancelled, nothing of it was imported: context canceled' }])
+    const root = renderReport(r, () => {})
+    expect(root.querySelector('.report-file--failed .report-mark')?.getAttribute('aria-label')).toBe('Cancelled')
+    expect(totalsText(r)).toContain('1 cancelled')
   })
 
   it('says when a re-import read stored entries anew', () => {

@@ -47,7 +47,9 @@ export function totalsText(r: ImportReport): string {
   if (r.files.length > 0 && t.failed >= r.files.length) parts.push(`${plural(r.files.length, 'file')} failed`)
   else if (r.files.length > 0) parts.push(`${plural(r.files.length, 'file')}: ${countsText(t)}`)
   if (t.ignored > 0) parts.push(`${plural(t.ignored, 'other file')} ignored (not chat exports)`)
+  if (t.partial > 0) parts.push(`${t.partial.toLocaleString()} imported in part`)
   if (t.failed > 0 && t.failed < r.files.length) parts.push(`${t.failed.toLocaleString()} failed`)
+  if (t.cancelled > 0) parts.push(`${t.cancelled.toLocaleString()} cancelled`)
   return parts.join(', ')
 }
 
@@ -80,12 +82,29 @@ export function fileError(f: ImportFileView): string {
   return err.startsWith(prefix) && err.length > prefix.length ? err.slice(prefix.length) : err
 }
 
+/** The facts of a file beyond its counts: "1 thread could not be read · 3 lines not imported · 2 bytes repaired". */
+export function factsText(f: ImportFileView): string {
+  const parts: string[] = []
+  if (f.broken_threads > 0) parts.push(`${plural(f.broken_threads, 'thread')} could not be read, the rest imported`)
+  if (f.skipped_lines > 0) parts.push(`${plural(f.skipped_lines, 'line')} not imported`)
+  if (f.repaired > 0) parts.push(`${plural(f.repaired, 'byte')} of broken text repaired`)
+  return parts.join(' · ')
+}
+
+const MARKS: Record<ImportFileView['status'], [string, string]> = {
+  ok: ['✓', 'Imported'],
+  partial: ['!', 'Imported in part'],
+  failed: ['✗', 'Failed'],
+  cancelled: ['✗', 'Cancelled'],
+}
+
 function renderFile(f: ImportFileView): HTMLLIElement {
-  const failed = f.error !== null
-  const li = h('li', `report-file report-file--${failed ? 'failed' : 'ok'}`)
-  const mark = h('span', 'report-mark', failed ? '✗' : '✓')
+  const failed = f.status === 'failed' || f.status === 'cancelled'
+  const li = h('li', `report-file report-file--${f.status === 'partial' ? 'partial' : failed ? 'failed' : 'ok'}`)
+  const [sign, label] = MARKS[f.status]
+  const mark = h('span', 'report-mark', sign)
   mark.setAttribute('role', 'img')
-  mark.setAttribute('aria-label', failed ? 'Failed' : 'Imported')
+  mark.setAttribute('aria-label', label)
 
   const body = h('div', 'report-body')
   const top = h('div', 'report-file-top')
@@ -99,6 +118,8 @@ function renderFile(f: ImportFileView): HTMLLIElement {
     body.append(h('p', 'report-error', fileError(f)))
   } else {
     body.append(h('p', 'report-counts', countsText(f)))
+    const facts = factsText(f)
+    if (facts) body.append(h('p', 'report-facts', facts))
   }
 
   if (f.skipped.length > 0) {
