@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -226,14 +227,35 @@ func open(ctx context.Context, cfg Config) (*backend, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DataDir)
+	// A second process (an import beside an import) waits for the first;
+	// said once, as an import writes in many transactions.
+	var saidWait atomic.Bool
+	st, err := store.OpenWith(ctx, cfg.DataDir, store.Options{OnWait: func() {
+		if !saidWait.Swap(true) {
+			fmt.Fprintln(os.Stderr, "sessions: waiting for another Sessions process to finish writing…")
+		}
+	}})
 	if err != nil {
 		return nil, err
 	}
-	tl, err := timeline.Open(ctx, st, filepath.Join(cfg.DataDir, "index"))
+	if ro := st.ReadOnly(); ro != nil {
+		fmt.Fprintf(os.Stderr, "sessions: %v; reading works\n", ro)
+	}
+	// A word search or a reindex beside a CLI import waits this long for
+	// the search index; filters without words never wait.
+	const indexLockWait = time.Minute
+	tl, err := timeline.OpenWith(ctx, st, filepath.Join(cfg.DataDir, "index"), timeline.Options{
+		LockWait: indexLockWait,
+		OnLockWait: func(holder string) {
+			fmt.Fprintf(os.Stderr, "sessions: the search index is in use by %s; waiting up to %s…\n", holder, indexLockWait)
+		},
+	})
 	if err != nil {
 		st.Close()
 		return nil, err
+	}
+	if err := tl.IndexUnavailable(); errors.Is(err, timeline.ErrIndexUnavailable) && st.ReadOnly() == nil {
+		fmt.Fprintf(os.Stderr, "sessions: %v\n", err)
 	}
 	return &backend{st: st, tl: tl}, nil
 }

@@ -2,12 +2,18 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
+	"syscall"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // Change is one upsert or delete.
@@ -199,8 +205,9 @@ func (ix *Index) Apply(ctx context.Context, changes []Change) error {
 			}
 		}
 	}
-	var durable persistWait
-	if err := ix.runTasks(ctx, tasks, &durable); err != nil {
+	durable := ix.newPersistWait()
+	defer ix.dropPersistWait(durable)
+	if err := ix.runTasks(ctx, tasks, durable); err != nil {
 		return err
 	}
 	// Batches of one month that ran side by side may have landed in another
@@ -227,7 +234,7 @@ func (ix *Index) Apply(ctx context.Context, changes []Change) error {
 			return fmt.Errorf("record latest end of shard %s: %w", s.path, err)
 		}
 	}
-	return durable.wait(ctx)
+	return durable.wait(ctx, ix.persistTimeout)
 }
 
 // runTasks writes the batches with ix.workers goroutines and returns the
@@ -322,10 +329,19 @@ func (ix *Index) writeBatch(ctx context.Context, t task, durable *persistWait) e
 // persister writes and syncs the previous (merging the segments that queued
 // meanwhile). Durability is then awaited once, at the end of Apply, through
 // each batch's persisted callback.
+//
+// Bleve's persister retries a write that failed (a full disk) for ever and
+// never calls the callbacks of what it could not write; it reports each
+// failure to the index's async error callback instead, which ends the wait
+// through failed (see persistFailed).
 type persistWait struct {
 	wg    sync.WaitGroup
 	mu    sync.Mutex
 	first error
+
+	failOnce sync.Once
+	failed   chan struct{} // closed when Bleve reported a failed write
+	failErr  error
 }
 
 // add registers b and returns the function that marks it done; it is
@@ -350,21 +366,120 @@ func (p *persistWait) add(b *bleve.Batch) func(error) {
 	return done
 }
 
-// wait returns when every added batch is on disk, or ctx is done. A batch
-// whose persisting fails is retried by Bleve and keeps wait waiting: ctx
-// bounds it.
-func (p *persistWait) wait(ctx context.Context) error {
+// fail ends the wait with err; only the first call counts.
+func (p *persistWait) fail(err error) {
+	p.failOnce.Do(func() {
+		p.failErr = err
+		close(p.failed)
+	})
+}
+
+// ErrNotWritten is returned by Apply when the index could not be written
+// to disk (a full disk, a disk error) or did not finish in
+// Options.PersistTimeout. What the database holds is unaffected: the
+// changes stay in its outbox and are applied again by the next Sync.
+var ErrNotWritten = errors.New("the search index could not be written to disk")
+
+// defaultPersistTimeout is Options.PersistTimeout's default: persisting the
+// last segments of an Apply takes milliseconds to seconds; this is only
+// reached when the disk neither takes the writes nor reports why.
+const defaultPersistTimeout = 2 * time.Minute
+
+// wait returns when every added batch is on disk, Bleve reported a write it
+// could not do, timeout has passed, or ctx is done.
+func (p *persistWait) wait(ctx context.Context, timeout time.Duration) error {
 	all := make(chan struct{})
 	go func() {
 		p.wg.Wait()
 		close(all)
 	}()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
 	select {
 	case <-all:
+	case <-p.failed:
+		return p.failErr
+	case <-t.C:
+		return fmt.Errorf("%w: the disk took no write in %s", ErrNotWritten, timeout)
 	case <-ctx.Done():
 		return fmt.Errorf("wait for the index to be written: %w", ctx.Err())
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.first
+}
+
+func (ix *Index) newPersistWait() *persistWait {
+	p := &persistWait{failed: make(chan struct{})}
+	ix.waitMu.Lock()
+	ix.waits[p] = struct{}{}
+	ix.waitMu.Unlock()
+	return p
+}
+
+func (ix *Index) dropPersistWait(p *persistWait) {
+	ix.waitMu.Lock()
+	delete(ix.waits, p)
+	ix.waitMu.Unlock()
+}
+
+// persistFailed ends the Applies that wait for the disk: Bleve failed to
+// write a shard and will only retry. The changes stay in the database's
+// outbox and are applied again by the next Sync, once there is room.
+func (ix *Index) persistFailed(shardPath, msg string) {
+	err := fmt.Errorf("%w (%s): %s", ErrNotWritten, shardPath, msg)
+	if strings.Contains(msg, syscall.ENOSPC.Error()) {
+		err = fmt.Errorf("%w: the disk is full (%s): free some space, then run the command again", ErrNotWritten, shardPath)
+	}
+	ix.waitMu.Lock()
+	defer ix.waitMu.Unlock()
+	for p := range ix.waits {
+		p.fail(err)
+	}
+}
+
+// asyncErrorCallbackName is the name under which onAsyncError is known to
+// Bleve, which takes callbacks by name from a package-level registry.
+const asyncErrorCallbackName = "sessions/search"
+
+// openIndexes indexes the open ones by folder, for onAsyncError, which learns only the path of
+// the shard. Bleve's registry is process-wide, so this has to be too.
+var openIndexes = struct {
+	sync.Mutex
+	byDir map[string]*Index
+}{byDir: map[string]*Index{}}
+
+func init() {
+	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallbackName] = onAsyncError
+}
+
+func register(ix *Index) {
+	openIndexes.Lock()
+	openIndexes.byDir[ix.dir] = ix
+	openIndexes.Unlock()
+}
+
+func unregister(ix *Index) {
+	openIndexes.Lock()
+	if openIndexes.byDir[ix.dir] == ix {
+		delete(openIndexes.byDir, ix.dir)
+	}
+	openIndexes.Unlock()
+}
+
+// onAsyncError hears the errors of Bleve's background work. Only failed
+// writes matter here: the persister calls it once per retry, in a loop, so
+// it does little.
+func onAsyncError(err error, path string) {
+	if !errors.Is(err, scorch.ErrPersist) {
+		return
+	}
+	// path is the shard's scorch folder: index dir/2024-03/store.
+	shardPath := filepath.Dir(filepath.Clean(path))
+	openIndexes.Lock()
+	ix := openIndexes.byDir[filepath.Dir(shardPath)]
+	openIndexes.Unlock()
+	if ix != nil {
+		ix.persistFailed(shardPath, err.Error())
+	}
 }

@@ -11,6 +11,7 @@
 //
 //	dir/meta.json   mapping version and whether the last rebuild finished
 //	dir/lock        held by the process that has the index open
+//	dir/lock.holder who that process is (pid, command), for the others' messages
 //	dir/2024-03/    the Bleve (scorch) index of sessions started in March 2024
 //	dir/2024-04/    …
 package search
@@ -55,6 +56,21 @@ type Doc struct {
 type Options struct {
 	// Workers is the number of shards written in parallel by Apply; 0 means 2.
 	Workers int
+	// LockWait is how long Open waits for another process to close the
+	// index (a CLI import beside a CLI search); 0 fails at once. Open then
+	// returns a LockedError that names the holder.
+	LockWait time.Duration
+	// OnLockWait, when not nil, hears who holds the index when Open has to
+	// wait for it, once, so that the caller can say why nothing happens.
+	OnLockWait func(*Holder)
+	// Holder is what this process is, for the messages of the others
+	// ("sessions import chat.zip"); empty means its command line.
+	Holder string
+	// PersistTimeout bounds how long Apply waits for its batches to reach
+	// the disk after the last one was handed over; 0 means 2 minutes. Bleve
+	// retries a failed write for ever; a failure it reports ends Apply at
+	// once, this bounds the failures it does not report.
+	PersistTimeout time.Duration
 }
 
 // metaFile is the small file beside the shards that records the mapping
@@ -94,8 +110,14 @@ type Index struct {
 	dir     string
 	unlock  func() error // releases lockFile
 	workers int
-	mapping *mapping.IndexMappingImpl
-	an      analyzers
+	// persistTimeout is Options.PersistTimeout; waits are the Applies
+	// waiting for their batches to be on disk, told when Bleve reports that
+	// it failed to write (see persistFailed).
+	persistTimeout time.Duration
+	waitMu         sync.Mutex
+	waits          map[*persistWait]struct{}
+	mapping        *mapping.IndexMappingImpl
+	an             analyzers
 
 	needsRebuild atomic.Bool
 
@@ -162,10 +184,14 @@ func (s *shard) loadMaxActive() error {
 // finish (see MarkRebuilt) or a shard cannot be opened, Open wipes the shards
 // and NeedsRebuild reports true: the caller then reindexes every session
 // and calls MarkRebuilt.
+//
+// The index holds customer data: its folders are made 0700 and its files
+// 0600 at every open, whatever an older version or the umask left.
 func Open(ctx context.Context, dir string, opts Options) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create index dir %s: %w", dir, err)
 	}
+	dir = filepath.Clean(dir)
 	m, err := newMapping()
 	if err != nil {
 		return nil, err
@@ -180,23 +206,49 @@ func Open(ctx context.Context, dir string, opts Options) (*Index, error) {
 	}
 	// Lock before reading the meta file: a process that decides to wipe
 	// must be the only one using the shards.
-	unlock, err := lockDir(filepath.Join(dir, lockFile))
+	unlock, err := lockWaiting(ctx, dir, opts.LockWait, opts.OnLockWait)
 	if err != nil {
 		return nil, err
 	}
+	command := cleanCommand(opts.Holder)
+	if command == "" {
+		command = defaultCommand()
+	}
+	// The holder file only serves the messages of other processes: a disk
+	// too full to take it must not keep this one from reading the index.
+	if err := writeHolder(dir, command); err != nil {
+		_ = os.Remove(filepath.Join(dir, holderFile)) // it would name someone else
+	}
+	release := func() {
+		_ = os.Remove(filepath.Join(dir, holderFile))
+		unlock()
+	}
+	if err := restrictTree(dir); err != nil {
+		release()
+		return nil, err
+	}
+	persistTimeout := opts.PersistTimeout
+	if persistTimeout <= 0 {
+		persistTimeout = defaultPersistTimeout
+	}
 	ix := &Index{
-		dir:     dir,
-		unlock:  unlock,
-		workers: workers,
-		mapping: m,
-		an:      an,
-		shards:  map[int]*shard{},
-		totals:  newTotalCache(totalCacheSize),
-		names:   newNameTerms(),
+		dir:            dir,
+		unlock:         unlock,
+		workers:        workers,
+		persistTimeout: persistTimeout,
+		waits:          map[*persistWait]struct{}{},
+		mapping:        m,
+		an:             an,
+		shards:         map[int]*shard{},
+		totals:         newTotalCache(totalCacheSize),
+		names:          newNameTerms(),
 	}
 
+	register(ix)
 	if err := ix.open(ctx); err != nil {
-		unlock()
+		unregister(ix)
+		ix.closeShards()
+		release()
 		return nil, err
 	}
 	return ix, nil
@@ -225,10 +277,13 @@ func (ix *Index) open(ctx context.Context) error {
 	}
 	if rebuild {
 		ix.names.reset()
-		if err := ix.wipe(); err != nil {
+		// Mark incomplete before wiping, as Reset does: when the meta
+		// cannot be written (a full disk), the shards stay as they were
+		// rather than gone under a meta that calls them complete.
+		if err := writeMeta(ix.dir, meta{MappingVersion: MappingVersion, Complete: false}); err != nil {
 			return err
 		}
-		if err := writeMeta(ix.dir, meta{MappingVersion: MappingVersion, Complete: false}); err != nil {
+		if err := ix.wipe(); err != nil {
 			return err
 		}
 		ix.needsRebuild.Store(true)
@@ -270,6 +325,10 @@ func (ix *Index) Close() error {
 	}
 	ix.closed = true
 	err := ix.closeShards()
+	unregister(ix)
+	// The holder file goes while the lock is still held, so that it never
+	// names a process that let go.
+	_ = os.Remove(filepath.Join(ix.dir, holderFile))
 	if uerr := ix.unlock(); uerr != nil {
 		err = errors.Join(err, fmt.Errorf("release index lock: %w", uerr))
 	}
@@ -361,8 +420,10 @@ func (ix *Index) newShardValue(month int, idx bleve.Index) *shard {
 // unsafe_batch makes Batch return before the segment is on disk; Apply
 // waits for durability itself (see persistWait), so the name's warning
 // does not apply.
+// asyncErrorCallbackName routes the errors of Bleve's background writer to
+// the Index (see persistFailed).
 func runtimeConfig() map[string]any {
-	return map[string]any{"bolt_timeout": boltTimeout, "unsafe_batch": true}
+	return map[string]any{"bolt_timeout": boltTimeout, "unsafe_batch": true, "asyncErrorCallbackName": asyncErrorCallbackName}
 }
 
 // openShards opens every shard folder found under dir.
@@ -380,7 +441,7 @@ func (ix *Index) openShards(ctx context.Context) error {
 			return err
 		}
 		s := ix.newShardValue(month, nil)
-		idx, err := bleve.OpenUsing(s.path, runtimeConfig())
+		idx, err := openShard(s.path)
 		if err != nil {
 			return fmt.Errorf("open shard %s: %w", s.path, err)
 		}
@@ -415,7 +476,16 @@ func (ix *Index) shardFor(month int, create bool) (*shard, error) {
 	}
 	idx, err := bleve.NewUsing(s.path, ix.mapping, scorch.Name, scorch.Name, runtimeConfig())
 	if err != nil {
+		// What a failed create left (on a full disk: a root.bolt whose
+		// pages were never written) would fail the next Open; the month
+		// is simply created again next time.
+		_ = os.RemoveAll(s.path)
 		return nil, fmt.Errorf("create shard %s: %w", s.path, err)
+	}
+	// Bleve writes the shard's index_meta.json 0666 less the umask.
+	if err := restrictTree(s.path); err != nil {
+		idx.Close()
+		return nil, err
 	}
 	s.idx = idx
 	s.maxActive.Store(math.MinInt64)
@@ -493,7 +563,7 @@ func writeMeta(dir string, md meta) error {
 		return fmt.Errorf("encode index meta: %w", err)
 	}
 	tmp := p + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("write index meta %s: %w", tmp, err)
 	}

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/sessions-app/sessions/backend/search"
 	"github.com/sessions-app/sessions/backend/store"
@@ -47,7 +49,16 @@ type Page struct {
 // Service is the timeline over a store and its search index.
 type Service struct {
 	st *store.Store
-	ix *search.Index
+	// ix is the search index, nil while this process cannot open it:
+	// another process holds it, or it failed to open (a full disk). Word
+	// searches, Rebuild and Sync then try again (see index).
+	ix   atomic.Pointer[search.Index]
+	dir  string
+	opts Options
+	// openMu makes one goroutine at a time try to open the index; ixErr
+	// is why the last try failed.
+	openMu sync.Mutex
+	ixErr  error
 	// syncMu makes index updates one at a time: the outbox is read,
 	// applied and acknowledged as a unit.
 	syncMu sync.Mutex
@@ -126,14 +137,15 @@ func (s *Service) count(ctx context.Context, f Filter, q store.ListSessions) (in
 // reports false when the index is not there or has not caught up with the
 // database: the count would then be off.
 func (s *Service) indexCount(ctx context.Context, f Filter, now int64) (int, bool, error) {
-	if s.ix == nil || s.ix.NeedsRebuild() {
+	ix := s.ix.Load()
+	if ix == nil || ix.NeedsRebuild() {
 		return 0, false, nil
 	}
 	pending, err := s.st.OutboxLen(ctx)
 	if err != nil || pending > 0 {
 		return 0, false, err
 	}
-	n, err := s.ix.Count(ctx, searchQuery(f, now))
+	n, err := ix.Count(ctx, searchQuery(f, now))
 	if err != nil {
 		return 0, false, fmt.Errorf("count matching sessions: %w", err)
 	}
@@ -146,39 +158,151 @@ func searchQuery(f Filter, now int64) search.Query {
 		Labels: f.Labels, Sentiment: f.Sentiment, Fields: f.Fields, From: f.From, To: f.To, Status: f.Status, Now: now}
 }
 
-// Open opens the index in dir and brings it up to date with the store:
-// rebuilt when new or of an older mapping, otherwise the changes a crash
-// left in the outbox are applied.
+// Options configures OpenWith.
+type Options struct {
+	// LockWait is how long a word search or a rebuild waits for another
+	// process (a CLI import) to let go of the search index; 0 fails at once
+	// with an IndexBusyError. Filters without words never wait: SQLite
+	// answers them.
+	LockWait time.Duration
+	// OnLockWait, when not nil, hears who holds the index (as
+	// search.Holder.String names it) when a word search or a rebuild starts
+	// waiting for it.
+	OnLockWait func(holder string)
+	// Holder is what this process is, for the messages of the others; empty
+	// means its command line.
+	Holder string
+}
+
+// Open opens the index in dir with the zero Options. See OpenWith.
 func Open(ctx context.Context, st *store.Store, dir string) (*Service, error) {
-	ix, err := search.Open(ctx, dir, search.Options{})
-	if errors.Is(err, search.ErrLocked) {
-		// The open app holds the index: filters still work from SQLite,
-		// and what this process changes waits in the outbox for the app.
-		return &Service{st: st, batch: syncBatchSize}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open search index %s: %w", dir, err)
-	}
-	s := &Service{st: st, ix: ix, batch: syncBatchSize}
-	if ix.NeedsRebuild() {
-		if err := st.RequeueAll(ctx); err != nil {
-			ix.Close()
-			return nil, err
-		}
+	return OpenWith(ctx, st, dir, Options{})
+}
+
+// OpenWith opens the index in dir and brings it up to date with the store:
+// rebuilt when new or of an older mapping, otherwise the changes a crash
+// left in the outbox are applied. When the index cannot be opened now —
+// another process holds it, the disk is full, the library is read-only —
+// the service still answers everything SQLite can (filters without
+// words), IndexUnavailable says why, and word searches, Rebuild and Sync
+// try again.
+func OpenWith(ctx context.Context, st *store.Store, dir string, opts Options) (*Service, error) {
+	s := &Service{st: st, dir: dir, opts: opts, batch: syncBatchSize}
+	if _, err := s.index(ctx, false); err != nil && ctx.Err() != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// ErrIndexBusy is returned for a word search while another process (the
-// open app) holds the search index.
-var ErrIndexBusy = errors.New("the search index is in use by the open Sessions app: close it to search words here, or use filters without words")
+// index returns the search index, opening it when this process does not
+// hold it yet; wait says whether to wait (Options.LockWait) for another
+// process to let go of it. The error says why there is none.
+func (s *Service) index(ctx context.Context, wait bool) (*search.Index, error) {
+	if ix := s.ix.Load(); ix != nil {
+		return ix, nil
+	}
+	s.openMu.Lock()
+	defer s.openMu.Unlock()
+	if ix := s.ix.Load(); ix != nil {
+		return ix, nil
+	}
+	ix, err := s.openIndex(ctx, wait)
+	if err != nil {
+		s.ixErr = err
+		return nil, err
+	}
+	s.ixErr = nil
+	s.ix.Store(ix)
+	return ix, nil
+}
+
+func (s *Service) openIndex(ctx context.Context, wait bool) (*search.Index, error) {
+	if ro := s.st.ReadOnly(); ro != nil {
+		// The index is written even to be read (its lock, its outbox),
+		// which a read-only library cannot take.
+		return nil, &IndexUnavailableError{Err: fmt.Errorf("the search index cannot be opened, as the library in %s is read-only (%s)", ro.Dir, ro.Reason)}
+	}
+	opts := search.Options{Holder: s.opts.Holder}
+	if wait {
+		opts.LockWait = s.opts.LockWait
+		if on := s.opts.OnLockWait; on != nil {
+			opts.OnLockWait = func(h *search.Holder) { on(h.String()) }
+		}
+	}
+	ix, err := search.Open(ctx, s.dir, opts)
+	var locked *search.LockedError
+	switch {
+	case errors.As(err, &locked):
+		// What this process changes waits in the outbox for the holder
+		// (or for this process, once it gets the index).
+		return nil, &IndexBusyError{Holder: locked.Holder}
+	case err != nil && ctx.Err() != nil:
+		return nil, err
+	case err != nil:
+		// The index is derived data: SQLite still answers what it can.
+		return nil, &IndexUnavailableError{Err: fmt.Errorf("open search index %s: %w", s.dir, err)}
+	}
+	if ix.NeedsRebuild() {
+		if err := s.st.RequeueAll(ctx); err != nil {
+			ix.Close()
+			return nil, &IndexUnavailableError{Err: err}
+		}
+	}
+	return ix, nil
+}
+
+// IndexUnavailable says why this process has no search index now (see
+// OpenWith), or nil when it has one.
+func (s *Service) IndexUnavailable() error {
+	if s.ix.Load() != nil {
+		return nil
+	}
+	s.openMu.Lock()
+	defer s.openMu.Unlock()
+	return s.ixErr
+}
+
+// ErrIndexBusy is matched by IndexBusyError: another process holds the
+// search index.
+var ErrIndexBusy = errors.New("the search index is in use by another Sessions process")
+
+// IndexBusyError is returned for a word search or a rebuild while another
+// process holds the search index, once Options.LockWait has passed.
+type IndexBusyError struct {
+	Holder *search.Holder // nil when the holder did not say who it is
+}
+
+func (e *IndexBusyError) Error() string {
+	return "the search index is in use by " + e.Holder.String() +
+		": try again when it has finished, or use filters without words"
+}
+
+func (e *IndexBusyError) Is(target error) bool { return target == ErrIndexBusy }
+
+// ErrIndexUnavailable is matched by IndexUnavailableError.
+var ErrIndexUnavailable = errors.New("the search index cannot be opened")
+
+// IndexUnavailableError is returned for a word search or a rebuild when
+// the search index cannot be opened (a full disk, a read-only library).
+type IndexUnavailableError struct{ Err error }
+
+func (e *IndexUnavailableError) Error() string {
+	return fmt.Sprintf("%v; filters without words still work", e.Err)
+}
+
+func (e *IndexUnavailableError) Unwrap() error { return e.Err }
+
+func (e *IndexUnavailableError) Is(target error) bool { return target == ErrIndexUnavailable }
 
 // Close closes the index.
 func (s *Service) Close() error {
-	if s.ix == nil {
+	s.openMu.Lock()
+	defer s.openMu.Unlock()
+	ix := s.ix.Swap(nil)
+	if ix == nil {
 		return nil
 	}
-	return s.ix.Close()
+	return ix.Close()
 }
 
 // Pending is the number of sessions the index has not caught up with.
@@ -193,8 +317,14 @@ const syncBatchSize = 5000
 // Sync applies the outbox to the index until it is empty. progress, when
 // not nil, hears how many sessions are done and how many were waiting.
 func (s *Service) Sync(ctx context.Context, progress func(done, total int)) error {
-	if s.ix == nil {
-		return nil // the process holding the index applies the outbox
+	ix, err := s.index(ctx, false)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		// The process holding the index applies the outbox, or this one
+		// does once the index can be opened again.
+		return nil
 	}
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
@@ -205,15 +335,15 @@ func (s *Service) Sync(ctx context.Context, progress func(done, total int)) erro
 			return err
 		}
 		if waiting == 0 {
-			if s.ix.NeedsRebuild() {
+			if ix.NeedsRebuild() {
 				// Every session is in: the rebuild asked for at open is done.
-				return s.ix.MarkRebuilt(ctx)
+				return ix.MarkRebuilt(ctx)
 			}
 			return nil
 		}
 		// A pass reads the outbox once, in order; what changes behind
 		// its reading position is taken by the next pass.
-		if err := s.syncPass(ctx, &done, progress); err != nil {
+		if err := s.syncPass(ctx, ix, &done, progress); err != nil {
 			return err
 		}
 	}
@@ -232,7 +362,7 @@ type syncBatch struct {
 // batch is read from SQLite while the index writes the current one, so
 // that reading (one core) does not leave the index's writers (both cores)
 // waiting. A rebuild of a million sessions ran at 6,900 sessions/s.
-func (s *Service) syncPass(ctx context.Context, done *int, progress func(done, total int)) error {
+func (s *Service) syncPass(ctx context.Context, ix *search.Index, done *int, progress func(done, total int)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	batches := make(chan syncBatch, 1)
 	defer func() {
@@ -270,7 +400,7 @@ func (s *Service) syncPass(ctx context.Context, done *int, progress func(done, t
 		if b.err != nil {
 			return b.err
 		}
-		if err := s.ix.Apply(ctx, b.changes); err != nil {
+		if err := ix.Apply(ctx, b.changes); err != nil {
 			return fmt.Errorf("update search index: %w", err)
 		}
 		if err := s.st.AckOutbox(ctx, b.entries, b.indexed); err != nil {
@@ -323,11 +453,12 @@ func (s *Service) loadBatch(ctx context.Context, entries []store.OutboxEntry) (s
 
 // Rebuild empties the index and indexes every session again.
 func (s *Service) Rebuild(ctx context.Context, progress func(done, total int)) error {
-	if s.ix == nil {
-		return ErrIndexBusy
+	ix, err := s.index(ctx, true)
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
 	}
 	s.syncMu.Lock()
-	err := s.ix.Reset(ctx)
+	err = ix.Reset(ctx)
 	if err == nil {
 		err = s.st.RequeueAll(ctx)
 	}
@@ -437,15 +568,24 @@ func (s *Service) List(ctx context.Context, f Filter, now int64, limit int, afte
 		}
 		return p, nil
 	}
-	if s.ix == nil {
-		return Page{}, ErrIndexBusy
+	ix := s.ix.Load()
+	if ix == nil {
+		// Another process held the index, or it could not be opened: wait
+		// for it (bounded), then catch up with what changed meanwhile.
+		var err error
+		if ix, err = s.index(ctx, true); err != nil {
+			return Page{}, fmt.Errorf("search words: %w", err)
+		}
+		if err := s.Sync(ctx, nil); err != nil {
+			return Page{}, err
+		}
 	}
 	q := searchQuery(f, now)
 	q.Limit, q.Count = limit, true
 	if after != nil {
 		q.After = &search.Cursor{Start: after.StartedAt, ID: after.ID}
 	}
-	res, err := s.ix.Search(ctx, q)
+	res, err := ix.Search(ctx, q)
 	if err != nil {
 		return Page{}, fmt.Errorf("search: %w", err)
 	}

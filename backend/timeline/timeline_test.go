@@ -3,8 +3,11 @@ package timeline
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -433,5 +436,149 @@ func TestSecondProcessFallsBackToSQLite(t *testing.T) {
 	}
 	if err := other.Sync(context.Background(), nil); err != nil {
 		t.Fatalf("Sync without the index: %v", err)
+	}
+}
+
+// TestWordSearchWaitsForTheHolder: a word search beside a process that
+// holds the index (a CLI import) waits for it, then catches up with what
+// that process changed and answers.
+func TestWordSearchWaitsForTheHolder(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	f := open(t)
+	f.tl.Close()
+	holder, err := OpenWith(ctx, f.st, filepath.Join(f.dir, "index"), Options{Holder: "sessions import chat.zip"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	heard := make(chan string, 1)
+	other, err := OpenWith(ctx, f.st, filepath.Join(f.dir, "index"), Options{
+		LockWait: 20 * time.Second, OnLockWait: func(h string) { heard <- h }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.IndexUnavailable(); !errors.Is(err, ErrIndexBusy) {
+		t.Fatalf("IndexUnavailable beside the holder = %v, want ErrIndexBusy", err)
+	}
+	type result struct {
+		p   Page
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		p, err := other.List(ctx, Filter{Q: "portugal"}, now, 10, nil)
+		done <- result{p, err}
+	}()
+	select {
+	case h := <-heard:
+		if !strings.Contains(h, `"sessions import chat.zip" (pid `) {
+			t.Fatalf("heard holder %q, want the import", h)
+		}
+	case <-ctx.Done():
+		t.Fatal("the word search did not wait for the holder")
+	}
+	// The holder imports a session (indexed only in the outbox) and ends.
+	id := f.add(t, 30, seedSession{"Pedro Alves", "pedro@acme.com", "webchat", 7, "Asked about shipping to Portugal", "", nil, nil})
+	if err := holder.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil || len(r.p.Sessions) != 1 || r.p.Sessions[0].ID != id {
+			t.Fatalf("word search after the wait: %+v, %v; want session %d", r.p.Sessions, r.err, id)
+		}
+	case <-ctx.Done():
+		t.Fatal("the word search did not answer once the holder let go")
+	}
+	if err := other.IndexUnavailable(); err != nil {
+		t.Fatalf("IndexUnavailable once opened = %v", err)
+	}
+}
+
+// TestIndexBusyNamesTheHolder: once the wait is over, word searches and
+// rebuilds say who holds the index, not "the open app".
+func TestIndexBusyNamesTheHolder(t *testing.T) {
+	ctx := context.Background()
+	f := open(t)
+	f.tl.Close()
+	holder, err := OpenWith(ctx, f.st, filepath.Join(f.dir, "index"), Options{Holder: "sessions import big.zip"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tl = holder
+	other, err := OpenWith(ctx, f.st, filepath.Join(f.dir, "index"), Options{LockWait: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tests := []struct {
+		name string
+		run  func() error
+	}{
+		{"word search", func() error { _, err := other.List(ctx, Filter{Q: "jane"}, now, 10, nil); return err }},
+		{"rebuild", func() error { return other.Rebuild(ctx, nil) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.run()
+			if !errors.Is(err, ErrIndexBusy) {
+				t.Fatalf("%s = %v, want ErrIndexBusy", tt.name, err)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, `"sessions import big.zip" (pid `+strconv.Itoa(os.Getpid())) || strings.Contains(msg, "app") {
+				t.Fatalf("message %q does not name the holder", msg)
+			}
+		})
+	}
+}
+
+// TestIndexThatCannotOpenLeavesSQLite: an index that cannot be opened (here
+// a file where its folder should be; a full disk or a read-only library
+// alike) leaves everything SQLite answers working, and says why words do
+// not.
+func TestIndexThatCannotOpenLeavesSQLite(t *testing.T) {
+	ctx := context.Background()
+	f := open(t)
+	bad := filepath.Join(t.TempDir(), "index")
+	if err := os.WriteFile(bad, []byte("not a folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := store.OpenWith(ctx, f.dir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	tests := []struct {
+		name string
+		st   *store.Store
+		dir  string
+		want string
+	}{
+		{"index folder cannot be made", f.st, bad, "open search index"},
+		{"read-only library", ro, filepath.Join(f.dir, "index"), "read-only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tl, err := OpenWith(ctx, tt.st, tt.dir, Options{})
+			if err != nil {
+				t.Fatalf("OpenWith = %v, want the SQLite-only service", err)
+			}
+			defer tl.Close()
+			if err := tl.IndexUnavailable(); !errors.Is(err, ErrIndexUnavailable) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("IndexUnavailable = %v, want ErrIndexUnavailable saying %q", err, tt.want)
+			}
+			p, err := tl.List(ctx, Filter{Channels: []string{"webchat"}}, now, 10, nil)
+			if err != nil || len(p.Sessions) != 2 || p.Total != 2 {
+				t.Fatalf("filters without words: %d sessions of %d, %v; want 2", len(p.Sessions), p.Total, err)
+			}
+			if err := tl.Sync(ctx, nil); err != nil {
+				t.Fatalf("Sync without an index: %v", err)
+			}
+			if _, err := tl.List(ctx, Filter{Q: "jane"}, now, 10, nil); !errors.Is(err, ErrIndexUnavailable) {
+				t.Fatalf("word search = %v, want ErrIndexUnavailable", err)
+			}
+		})
 	}
 }
