@@ -36,10 +36,16 @@ func (in *Inbox) Seen(ctx context.Context, path string) (bool, error) {
 // Import imports the file, unless it is no export at all: a photo or a
 // note in the inbox is left alone without filling the history.
 func (in *Inbox) Import(ctx context.Context, path string) {
-	if !MaybeExport(ctx, path) {
+	if inDataDir(path) {
 		return
 	}
-	rep := in.im.ImportFile(ctx, path)
+	// Detected once: what it found is what is imported.
+	found, err := Detect(ctx, path)
+	defer found.Close()
+	if !worthImporting(found, err) {
+		return
+	}
+	rep := in.im.importFound(ctx, found, err)
 	if in.onReport != nil {
 		in.onReport(rep)
 	}
@@ -55,6 +61,11 @@ func MaybeExport(ctx context.Context, path string) bool {
 	}
 	found, err := Detect(ctx, path)
 	defer found.Close()
+	return worthImporting(found, err)
+}
+
+// worthImporting is MaybeExport's rule on what Detect returned.
+func worthImporting(found *Found, err error) bool {
 	if errors.Is(err, ErrEmpty) {
 		return false
 	}

@@ -63,10 +63,13 @@ type pattern struct {
 	trail bool     // ends with a wildcard
 	class entryClass
 	label string // "uk security", for tests and reports
+	// minLen is the shortest normalised text the pattern can match, kept
+	// so a bucket's texts are ruled out without walking the parts.
+	minLen int
 }
 
-// minLen is the shortest normalised text the pattern can match.
-func (p *pattern) minLen() int {
+// shortest is the shortest normalised text the pattern can match.
+func (p *pattern) shortest() int {
 	n := 0
 	for _, s := range p.parts {
 		n += len(s)
@@ -157,9 +160,7 @@ type entryMatcher struct {
 	infix       []*pattern      // wildcards at both ends: notices
 	infixAny    []*pattern      // wildcards at both ends: the other classes
 	edited      map[string]bool // normalised edited markers ("<this message was edited>")
-	maxLen      int             // longest literal content of any pattern, in bytes
 	langs       []string
-	count       map[entryClass]int
 }
 
 // matchOpts says which patterns may decide an entry.
@@ -184,7 +185,7 @@ func (m *entryMatcher) find(t []byte, o matchOpts) (*pattern, spans) {
 			if p.class == classNotice && !o.notices {
 				continue
 			}
-			if len(t) < p.minLen() {
+			if len(t) < p.minLen {
 				continue
 			}
 			if ok, sp := p.match(t); ok {
@@ -578,7 +579,6 @@ func compileTables(fsys fs.FS, dir string) (*entryMatcher, error) {
 		byPrefix: map[uint64][]*pattern{},
 		bySuffix: map[uint64][]*pattern{},
 		edited:   map[string]bool{},
-		count:    map[entryClass]int{},
 	}
 	names, err := fs.Glob(fsys, path.Join(dir, "*.tsv"))
 	if err != nil {
@@ -620,7 +620,7 @@ func compileTables(fsys fs.FS, dir string) (*entryMatcher, error) {
 }
 
 func sortPatterns(list []*pattern) {
-	sort.SliceStable(list, func(i, j int) bool { return list[i].minLen() > list[j].minLen() })
+	sort.SliceStable(list, func(i, j int) bool { return list[i].minLen > list[j].minLen })
 }
 
 // add compiles one table line: class, pattern, source.
@@ -644,7 +644,6 @@ func (m *entryMatcher) add(lang, line string) error {
 			return fmt.Errorf("empty edited marker")
 		}
 		m.edited[string(key)] = true
-		m.count[class]++
 		return nil
 	}
 	if err := m.addPattern(lang, name, class, raw); err != nil {
@@ -729,14 +728,7 @@ func (m *entryMatcher) addPattern(lang, name string, class entryClass, raw strin
 	if len(p.parts) == 0 {
 		return fmt.Errorf("pattern %q has no text", raw)
 	}
-	for _, s := range p.parts {
-		if len(s) > m.maxLen {
-			m.maxLen = len(s)
-		}
-	}
-	if !strings.Contains(name, "(first sentence)") {
-		m.count[class]++
-	}
+	p.minLen = p.shortest()
 	switch {
 	case !p.lead && !p.trail && len(p.parts) == 1:
 		if _, dup := m.exact[p.parts[0]]; !dup {
