@@ -279,7 +279,11 @@ func TestPagingWithChanges(t *testing.T) {
 	}
 
 	seen := map[int64]int{}
-	var order []int64
+	var order []int64 // every returned id, in the order the pages gave them
+	start := map[int64]int64{}
+	for _, d := range docs {
+		start[d.ID] = d.Start
+	}
 	added, deleted := map[int64]bool{}, map[int64]bool{}
 	nextID := int64(10_000)
 	r := rand.New(rand.NewPCG(1, 2))
@@ -304,6 +308,7 @@ func TestPagingWithChanges(t *testing.T) {
 		newer := Doc{ID: nextID, Start: res.Next.Start + 1 + r.Int64N(hour), Channel: "whatsapp"}
 		older := Doc{ID: nextID + 1, Start: res.Next.Start - 1 - r.Int64N(30*24*hour), Channel: "whatsapp"}
 		nextID += 2
+		start[newer.ID], start[older.ID] = newer.Start, older.Start
 		changes := []Change{{Doc: newer}, {Doc: older}}
 		added[older.ID] = true
 		for i := len(docs) - 1; i >= 0; i-- {
@@ -315,6 +320,14 @@ func TestPagingWithChanges(t *testing.T) {
 			}
 		}
 		apply(t, ix, changes...)
+	}
+	// Pages joined must stay newest first (Start, then ID, descending)
+	// although sessions were added and deleted between them.
+	for i := 1; i < len(order); i++ {
+		a, b := order[i-1], order[i]
+		if start[a] < start[b] || start[a] == start[b] && a < b {
+			t.Errorf("result %d: session %d (start %d) after %d (start %d): not newest first", i, b, start[b], a, start[a])
+		}
 	}
 	for id, n := range seen {
 		if n != 1 {
