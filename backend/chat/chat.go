@@ -109,6 +109,9 @@ type Conversation struct {
 	Messages []Message
 	// Source is the file (or file inside a zip) the thread came from, for reports.
 	Source string
+	// Repaired counts the bytes of invalid UTF-8 in the thread's files,
+	// read as U+FFFD, so the import report can say the text was changed.
+	Repaired int
 }
 
 // Contact is a customer as an export describes them.

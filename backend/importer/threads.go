@@ -59,6 +59,7 @@ func (w *writer) importMetaThreads(ctx context.Context, source string, fsys fs.F
 			}
 			return fmt.Errorf("import %s: %w", source, err)
 		}
+		w.rep.Repaired += conv.Repaired
 		if len(conv.Messages) == 0 {
 			continue
 		}
@@ -103,12 +104,13 @@ func (w *writer) importWebChat(ctx context.Context, path string, f webchat.Forma
 		return fmt.Errorf("import %s: %w", path, err)
 	}
 	defer file.Close()
-	convs, skipped, err := webchat.Read(ctx, file, path, f, w.im.opts.Location)
+	res, err := webchat.Read(ctx, file, path, f, w.im.opts.Location)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	w.rep.Skipped = append(w.rep.Skipped, skipped...)
-	for _, conv := range convs {
+	w.rep.Skipped = append(w.rep.Skipped, res.Skipped...)
+	w.rep.Repaired += res.Repaired
+	for _, conv := range res.Conversations {
 		if err := w.importThread(ctx, conv, ""); err != nil {
 			return fmt.Errorf("import %s: conversation %s: %w", path, conv.Key, err)
 		}

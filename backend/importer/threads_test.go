@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 const msgvault = fixtures + "/msgvault/internal/fbmessenger/testdata"
@@ -231,5 +232,45 @@ func TestUnknownFileNamesTheFormats(t *testing.T) {
 		if !strings.Contains(rep.Err.Error(), want) {
 			t.Errorf("error %q does not mention %q", rep.Err, want)
 		}
+	}
+}
+
+// TestRepairedBytesReported: invalid UTF-8 in a Meta thread or a web-chat
+// file is counted in the file's report and its import history, as for
+// WhatsApp, and what is stored is valid text.
+func TestRepairedBytesReported(t *testing.T) {
+	tests := []struct {
+		path     string
+		format   string
+		repaired int
+	}{
+		{"../meta/testdata/invalid_utf8/message_1.json", FormatMetaFile, 4},
+		{"../webchat/testdata/invalid_utf8.csv", "webchat-csv", 4},
+		{"../webchat/testdata/invalid_utf8.json", "webchat-json", 4},
+		{"../webchat/testdata/invalid_utf8_tawkto.json", "tawkto-json", 3},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			st := newStore(t)
+			rep := newImporter(st, Options{}).ImportFile(context.Background(), tt.path)
+			if rep.Err != nil || rep.Format != tt.format || rep.Repaired != tt.repaired || rep.Messages == 0 {
+				t.Fatalf("report = %+v, want %s with %d bytes repaired", rep, tt.format, tt.repaired)
+			}
+			hist, err := st.Imports(context.Background(), 1)
+			if err != nil || len(hist) != 1 || hist[0].Repaired != tt.repaired {
+				t.Fatalf("history = %+v, %v", hist, err)
+			}
+			for _, s := range allSessions(t, st) {
+				msgs, err := st.SessionMessages(context.Background(), s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range msgs {
+					if !utf8.ValidString(m.Body) || !utf8.ValidString(m.Author) {
+						t.Errorf("stored %q by %q", m.Body, m.Author)
+					}
+				}
+			}
+		})
 	}
 }

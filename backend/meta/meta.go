@@ -104,7 +104,9 @@ func ReadThreadIn(ctx context.Context, fsys fs.FS, ref ThreadRef, loc *time.Loca
 // (stable, see orderMessages for ties), Message.Line the 1-based position of
 // the message in that order (a thread spans several files, so a file line
 // would not be unique), participants deduplicated, Contact left empty for
-// the importer. Errors name the file (and for JSON the line) and wrap
+// the importer, Repaired the bytes of invalid UTF-8 the files held (read
+// as U+FFFD; Meta's \u00XX mojibake is valid and repaired, not counted).
+// Errors name the file (and for JSON the line) and wrap
 // ErrCorrupt when the file is not a readable thread.
 func ReadThreadWith(ctx context.Context, fsys fs.FS, ref ThreadRef, opts ReadOptions) (chat.Conversation, error) {
 	if len(ref.Files) == 0 {
@@ -129,7 +131,7 @@ func ReadThreadWith(ctx context.Context, fsys fs.FS, ref ThreadRef, opts ReadOpt
 			return chat.Conversation{}, err
 		}
 	}
-	conv := chat.Conversation{Channel: ref.Channel, Key: ref.Key, Source: ref.Files[0]}
+	conv := chat.Conversation{Channel: ref.Channel, Key: ref.Key, Source: ref.Files[0], Repaired: th.invalid}
 	conv.Messages = orderMessages(th.files, ref.Format != FormatE2EE)
 	for i := range conv.Messages {
 		conv.Messages[i].Line = i + 1
@@ -167,6 +169,7 @@ type thread struct {
 	threadKey    string // base of "thread_path", for a ref without Key
 	participants nameSet
 	files        []fileMessages
+	invalid      int // bytes of invalid UTF-8 in the files, read as U+FFFD
 }
 
 // fileMessages are the messages of one file in the file's order.

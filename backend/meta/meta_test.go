@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 	"time"
 	_ "time/tzdata" // zone tests must not depend on the machine's zoneinfo
+	"unicode/utf8"
 
 	"github.com/sessions-app/sessions/backend/chat"
 )
@@ -774,6 +775,46 @@ func TestTitleFallback(t *testing.T) {
 			}
 			if c.Title != tt.title || c.Key != "ann_77" || len(c.Messages) != 0 {
 				t.Errorf("title %q key %q, want %q and the key from thread_path", c.Title, c.Key, tt.title)
+			}
+		})
+	}
+}
+
+// TestRepairedBytes: invalid UTF-8 in a thread file is read as U+FFFD and
+// counted, byte by byte, so the import report can say so; Meta's \u00XX
+// mojibake is valid JSON, repaired and not counted.
+func TestRepairedBytes(t *testing.T) {
+	tests := []struct {
+		name     string
+		file     string
+		format   Format
+		repaired int
+		body     string // a message body that must be there
+	}{
+		// 0xff, 0xc3 cut off, 0xe2 0x82 cut off: each byte one U+FFFD
+		{"json: a raw 0xff and cut sequences", "message_1.json", FormatJSON, 4, "Price \ufffd list?"},
+		{"json: mojibake only", "clean_1.json", FormatJSON, 0, "Schön"},
+		{"html: two raw bytes", "message_1.html", FormatHTML, 2, "Price \ufffd list?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ref := ThreadRef{Dir: ".", Key: "t", Files: []string{tt.file}, Format: tt.format, Channel: chat.Instagram}
+			c, err := ReadThread(context.Background(), os.DirFS("testdata/invalid_utf8"), ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Repaired != tt.repaired {
+				t.Errorf("Repaired = %d, want %d", c.Repaired, tt.repaired)
+			}
+			found := false
+			for _, m := range c.Messages {
+				if !utf8.ValidString(m.Body) || !utf8.ValidString(m.Author) {
+					t.Errorf("message %d is not valid UTF-8: %q by %q", m.Line, m.Body, m.Author)
+				}
+				found = found || m.Body == tt.body
+			}
+			if !found {
+				t.Errorf("no message reads %q in %+v", tt.body, c.Messages)
 			}
 		})
 	}

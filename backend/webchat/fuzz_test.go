@@ -36,8 +36,14 @@ func addSeeds(f *testing.F, ext string) {
 // checkResult checks what must hold of any result of Read: a valid role and
 // kind on every message, UTC times in order, valid UTF-8, attachments that
 // are base names, a key and title on every conversation.
-func checkResult(t *testing.T, convs []chat.Conversation, skipped []chat.Skipped, err error) {
+func checkResult(t *testing.T, data []byte, res Result, err error) {
 	t.Helper()
+	convs, skipped := res.Conversations, res.Skipped
+	// A file read to its end has every invalid byte counted; one that
+	// failed part way, at most those.
+	if want := countInvalidUTF8(data); res.Repaired > want || (err == nil && res.Repaired != want) {
+		t.Fatalf("repaired %d, the input holds %d invalid bytes (err %v)", res.Repaired, want, err)
+	}
 	if err != nil && convs != nil {
 		t.Fatalf("conversations %v with error %v", convs, err)
 	}
@@ -87,8 +93,8 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("conversation_id,time,role,body\nc,\"1700000000000\",Agent,\"a\"\"b\"\n,,,\n"))
 	f.Add([]byte("Conversation ID;Time;Role;Body;Attachment\r\nc;2024-01-01 10:00;bot;;..\\..\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		convs, skipped, err := Read(context.Background(), strings.NewReader(string(data)), "fuzz.csv", FormatCSV, time.UTC)
-		checkResult(t, convs, skipped, err)
+		res, err := Read(context.Background(), strings.NewReader(string(data)), "fuzz.csv", FormatCSV, time.UTC)
+		checkResult(t, data, res, err)
 		Detect(data)
 	})
 }
@@ -102,8 +108,8 @@ func FuzzReadJSON(f *testing.F) {
 	f.Add([]byte("{\"messages\":null}\n[1,\"x\",{\"conversation_id\":[]}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, format := range []Format{FormatJSON, FormatChatwoot, FormatTawk} {
-			convs, skipped, err := Read(context.Background(), strings.NewReader(string(data)), "fuzz.json", format, time.UTC)
-			checkResult(t, convs, skipped, err)
+			res, err := Read(context.Background(), strings.NewReader(string(data)), "fuzz.json", format, time.UTC)
+			checkResult(t, data, res, err)
 		}
 		Detect(data)
 	})

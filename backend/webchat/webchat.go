@@ -69,10 +69,23 @@ const (
 	ctxCheckMask = 1023 // check ctx every 1024 rows
 )
 
+// Result is what Read found in a file.
+type Result struct {
+	// Conversations are one per conversation id, in the order the ids
+	// first appear.
+	Conversations []chat.Conversation
+	// Skipped are the rows that could not be read.
+	Skipped []chat.Skipped
+	// Repaired counts the bytes of invalid UTF-8 in the file, read as
+	// U+FFFD.
+	Repaired int
+}
+
 // Read parses a whole web-chat export of format f (see Detect) and returns
 // one conversation per conversation id, in the order the ids first appear,
-// and the rows it could not read. name is the file name used in errors and
-// as the conversations' Source.
+// the rows it could not read (also with an error) and the bytes of invalid
+// UTF-8 it replaced. name is the file name used in errors and as the
+// conversations' Source.
 //
 // loc is the zone of times written without an offset ("2024-03-05 14:03",
 // which the generic format allows; Chatwoot and tawk.to times carry a
@@ -81,28 +94,30 @@ const (
 //
 // Every message has its Role set (the web-chat formats say who wrote what)
 // and its time in UTC; messages are sorted by time, ties in file order.
-func Read(ctx context.Context, r io.Reader, name string, f Format, loc *time.Location) ([]chat.Conversation, []chat.Skipped, error) {
+func Read(ctx context.Context, r io.Reader, name string, f Format, loc *time.Location) (Result, error) {
 	if loc == nil {
 		loc = time.Local
 	}
 	c := newCollector(name, loc)
+	ic := &invalidCounter{r: r}
 	var err error
 	switch f {
 	case FormatCSV:
-		err = readCSV(ctx, r, c)
+		err = readCSV(ctx, ic, c)
 	case FormatJSON:
-		err = readJSON(ctx, r, c, &genericSink{c: c}, "messages")
+		err = readJSON(ctx, ic, c, &genericSink{c: c}, "messages")
 	case FormatChatwoot:
-		err = readJSON(ctx, r, c, newChatwootSink(c), "payload")
+		err = readJSON(ctx, ic, c, newChatwootSink(c), "payload")
 	case FormatTawk:
-		err = readJSON(ctx, r, c, &tawkSink{c: c}, "")
+		err = readJSON(ctx, ic, c, &tawkSink{c: c}, "")
 	default:
 		err = fmt.Errorf("%w %q", ErrFormat, f)
 	}
 	if err != nil {
-		return nil, c.skippedList(), fmt.Errorf("webchat: read %s: %w", name, err)
+		return Result{Skipped: c.skippedList(), Repaired: ic.invalid}, fmt.Errorf("webchat: read %s: %w", name, err)
 	}
-	return c.finish()
+	convs, skipped, err := c.finish()
+	return Result{Conversations: convs, Skipped: skipped, Repaired: ic.invalid}, err
 }
 
 // lineError is an error at a line of the file.

@@ -1,16 +1,20 @@
 package webchat
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 	_ "time/tzdata" // zone tests must not depend on the machine's zoneinfo
+	"unicode/utf8"
 
 	"github.com/sessions-app/sessions/backend/chat"
 )
@@ -40,11 +44,13 @@ func readFile(t testing.TB, path string, f Format, loc *time.Location) ([]chat.C
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	return Read(context.Background(), fh, filepath.Base(path), f, loc)
+	res, err := Read(context.Background(), fh, filepath.Base(path), f, loc)
+	return res.Conversations, res.Skipped, err
 }
 
 func readString(s string, f Format) ([]chat.Conversation, []chat.Skipped, error) {
-	return Read(context.Background(), strings.NewReader(s), "test", f, time.UTC)
+	res, err := Read(context.Background(), strings.NewReader(s), "test", f, time.UTC)
+	return res.Conversations, res.Skipped, err
 }
 
 var roleLetter = map[chat.Role]string{chat.RoleCustomer: "c", chat.RoleAgent: "a", chat.RoleBot: "b", chat.RoleSystem: "s"}
@@ -525,10 +531,11 @@ func TestReadDetails(t *testing.T) {
 			"c,2024-07-01T12:00:00Z,agent,utc\n" +
 			"c,1719835200000,agent,epoch ms\n" +
 			"c,1719835200,agent,epoch s\n"
-		convs, _, err := Read(context.Background(), strings.NewReader(in), "t.csv", FormatCSV, berlin)
+		res, err := Read(context.Background(), strings.NewReader(in), "t.csv", FormatCSV, berlin)
 		if err != nil {
 			t.Fatal(err)
 		}
+		convs := res.Conversations
 		var got []string
 		for _, m := range convs[0].Messages {
 			got = append(got, m.Body+"@"+m.At.Format("15:04Z07:00"))
@@ -602,7 +609,7 @@ func TestReadDetails(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, _, err := Read(ctx, strings.NewReader(b.String()), "big.csv", FormatCSV, time.UTC); !errors.Is(err, context.Canceled) {
+		if _, err := Read(ctx, strings.NewReader(b.String()), "big.csv", FormatCSV, time.UTC); !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
 	})
@@ -740,5 +747,57 @@ func TestBaseName(t *testing.T) {
 				t.Errorf("baseName(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRepaired: the bytes of invalid UTF-8 in a file are read as U+FFFD
+// and counted for the import report, whatever the format and however the
+// source hands out its bytes (one at a time cuts every sequence).
+func TestRepaired(t *testing.T) {
+	tests := []struct {
+		name     string
+		path     string
+		format   Format
+		repaired int
+		body     string
+	}{
+		// 0xff; 0xc3 cut off; 0xe2 0x82 cut off: one byte each
+		{"csv", "testdata/invalid_utf8.csv", FormatCSV, 4, "Price \ufffd list?"},
+		{"generic json", "testdata/invalid_utf8.json", FormatJSON, 4, "Price \ufffd list?"},
+		{"tawk.to json", "testdata/invalid_utf8_tawkto.json", FormatTawk, 3, "Price \ufffd list?"},
+		{"valid csv", "testdata/generic.csv", FormatCSV, 0, "Hello, I'd like to change my delivery address."},
+	}
+	for _, tt := range tests {
+		for _, oneByte := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/one byte reads %v", tt.name, oneByte), func(t *testing.T) {
+				data, err := os.ReadFile(tt.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var r io.Reader = bytes.NewReader(data)
+				if oneByte {
+					r = iotest.OneByteReader(r)
+				}
+				res, err := Read(context.Background(), r, tt.path, tt.format, time.UTC)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Repaired != tt.repaired {
+					t.Errorf("Repaired = %d, want %d", res.Repaired, tt.repaired)
+				}
+				found := false
+				for _, c := range res.Conversations {
+					for _, m := range c.Messages {
+						if !utf8.ValidString(m.Body) || !utf8.ValidString(m.Author) {
+							t.Errorf("line %d not valid UTF-8: %q by %q", m.Line, m.Body, m.Author)
+						}
+						found = found || m.Body == tt.body
+					}
+				}
+				if !found {
+					t.Errorf("no message reads %q", tt.body)
+				}
+			})
+		}
 	}
 }
