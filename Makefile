@@ -9,7 +9,12 @@ GO      ?= go
 BIN     := build/bin/sessions
 TAGS    := desktop,production,webkit2_41
 APT_RUN := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential
-APT_TEST := xvfb xauth imagemagick xdotool
+# chromium drives the end-to-end tests (Debian's; no browser is downloaded);
+# the emoji font makes emoji in chats render in the window and the browser.
+APT_TEST := xvfb xauth imagemagick xdotool chromium fonts-noto-color-emoji
+# staticcheck runs from the module proxy at a pinned version, so it needs no
+# tools module and leaves go.mod alone (go run caches the build).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # FUZZTIME is how long EACH fuzz target runs (go test -fuzztime: a duration
 # such as 60s, or a count of inputs such as 5000x). `make fuzz` runs every
 # target for 60s; `make test` for 3s each, so all of them fit well inside its
@@ -30,14 +35,15 @@ define apt_install
 	fi
 endef
 
-.PHONY: run test deps deps-test tools frontend build vet gotest fuzz frontend-test window-check bench lint clean
+.PHONY: run test deps deps-test tools frontend build vet gotest fuzz frontend-test e2e window-check bench bench-ui lint clean
 
 ## run: install what is missing, build, open the app
 run: build
 	./$(BIN)
 
-## test: install what is missing, then vet, Go tests with -race, a short fuzz run, frontend tests, and the real window under Xvfb
-test: deps-test vet gotest fuzz frontend-test window-check
+## test: install what is missing, then vet (gofmt, go vet, staticcheck), Go tests with -race, a short fuzz run,
+## frontend tests (svelte-check, Vitest), end-to-end tests in Chromium, and the real window under Xvfb
+test: deps-test vet gotest fuzz frontend-test e2e window-check
 	@echo "make test: all checks passed"
 
 deps: tools
@@ -64,6 +70,7 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 gotest:
 	$(GO) test -race -count=1 ./...
@@ -101,6 +108,10 @@ fuzz:
 
 frontend-test: deps
 	cd frontend && npm test
+
+## e2e: `sessions serve` on a temp library, driven in Debian's Chromium (screenshots in build/e2e/)
+e2e: deps-test build
+	cd frontend && npm run e2e
 
 window-check: build
 	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
