@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sessions-app/sessions/backend/synth"
 )
 
 // Benchmarks:
@@ -19,7 +21,7 @@ import (
 //	go test -run '^$' -bench '100k$' -benchtime 1x ./backend/search/
 //	go test -run '^$' -bench '1M$' -benchtime 1x -timeout 60m ./backend/search/
 //
-// BenchmarkIndex* build an index from Synthetic docs with Apply (chunks of
+// BenchmarkIndex* build an index from synthetic docs with Apply (chunks of
 // benchChunk changes, Workers=2) and report docs/s and the size on disk;
 // BenchmarkSearch* time ~200 varied queries one by one on an index built
 // once per process (the one BenchmarkIndex* built, when it ran first) and
@@ -106,7 +108,7 @@ func dirSize(dir string) int64 {
 }
 
 func runBenchIndex(b *testing.B, n int) {
-	docs := Synthetic(n, 1)
+	docs := synthetic(n, 1)
 	b.ResetTimer()
 	var total time.Duration
 	var ix *Index
@@ -155,7 +157,7 @@ func prebuilt(b *testing.B, n int) *benchIndex {
 		}
 	}
 	if bi == nil {
-		ix, d := buildBench(b, Synthetic(n, 1))
+		ix, d := buildBench(b, synthetic(n, 1))
 		b.Logf("built %d docs in %v (%.0f docs/s), %d MB", n, d.Round(time.Millisecond), float64(n)/d.Seconds(), dirSize(ix.dir)>>20)
 		if keep != "" {
 			ix.Close()
@@ -202,9 +204,10 @@ type benchCase struct {
 func benchSearch(b *testing.B, n int) {
 	bi := prebuilt(b, n)
 	ix := bi.ix
-	vocab := SyntheticVocabulary()
+	vocab := synth.Vocabulary()
 	r := rand.New(rand.NewPCG(7, 7))
 	pick := func(lo, hi int) string { return vocab[lo+r.IntN(hi-lo)] }
+	firstNames := synth.FirstNames()
 	prefixes := make([]string, benchQueries)
 	for i := range prefixes {
 		name := strings.ToLower(firstNames[r.IntN(len(firstNames))])
@@ -215,7 +218,7 @@ func benchSearch(b *testing.B, n int) {
 	medium := make([]string, benchQueries)
 	for i := range benchQueries {
 		common[i] = pick(1, 20)
-		rare[i] = pick(1500, vocabSize)
+		rare[i] = pick(1500, synth.VocabularySize)
 		medium[i] = pick(50, 300)
 	}
 	year := int64(365 * 24 * time.Hour / time.Millisecond)
@@ -225,11 +228,11 @@ func benchSearch(b *testing.B, n int) {
 		{name: "absent-word", query: func(i int) Query { return Query{Q: fmt.Sprintf("zzqx%d", i)} }},
 		{name: "partial-name", query: func(i int) Query { return Query{Q: prefixes[i]} }},
 		{name: "layered", query: func(i int) Query {
-			from := SyntheticStart + int64(i)*(SyntheticEnd-SyntheticStart-year)/benchQueries
+			from := synth.SessionsStart + int64(i)*(synth.SessionsEnd-synth.SessionsStart-year)/benchQueries
 			return Query{
 				Q:        medium[i],
 				Channels: []string{[]string{"whatsapp", "instagram", "facebook", "webchat"}[i%4]},
-				Labels:   []string{syntheticLabels[i%len(syntheticLabels)]},
+				Labels:   []string{synth.Labels()[i%len(synth.Labels())]},
 				From:     from,
 				To:       from + year,
 			}
@@ -247,7 +250,7 @@ func benchSearch(b *testing.B, n int) {
 			}},
 		{name: "message-text", query: func(i int) Query { return Query{Text: medium[i]} }},
 		{name: "completed-common-word", query: func(i int) Query {
-			return Query{Q: common[i], Status: "completed", Now: SyntheticEnd - int64(i)*24*3_600_000}
+			return Query{Q: common[i], Status: "completed", Now: synth.SessionsEnd - int64(i)*24*3_600_000}
 		}},
 	}
 	ctx := context.Background()

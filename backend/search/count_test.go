@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/sessions-app/sessions/backend/synth"
 )
 
 // TestCountEqualsHits checks the bitmap count against the hits Bleve's
@@ -14,7 +16,7 @@ import (
 func TestCountEqualsHits(t *testing.T) {
 	ctx := context.Background()
 	ix := openTest(t, t.TempDir())
-	docs := Synthetic(2000, 21)
+	docs := synthetic(2000, 21)
 	// Several batches: several segments per shard.
 	for i := 0; i < len(docs); i += 700 {
 		apply(t, ix, upserts(docs[i:min(i+700, len(docs))])...)
@@ -31,14 +33,14 @@ func TestCountEqualsHits(t *testing.T) {
 			changes = append(changes, Change{Doc: d, PrevStart: d.Start})
 		case 2: // moved to another month
 			prev := d.Start
-			d.Start = SyntheticStart + r.Int64N(SyntheticEnd-SyntheticStart)
+			d.Start = synth.SessionsStart + r.Int64N(synth.SessionsEnd-synth.SessionsStart)
 			d.End, d.ActiveUntil = d.Start+hour, d.Start+hour+24*hour
 			changes = append(changes, Change{Doc: d, PrevStart: prev})
 		}
 	}
 	apply(t, ix, changes...)
 
-	vocab := SyntheticVocabulary()
+	vocab := synth.Vocabulary()
 	name := func() string {
 		n := strings.Fields(docs[r.IntN(len(docs))].ContactName)[0]
 		switch r.IntN(3) {
@@ -74,16 +76,16 @@ func TestCountEqualsHits(t *testing.T) {
 			q.Channels = []string{"whatsapp", "instagram", "facebook", "webchat"}[r.IntN(3):][:1+r.IntN(2)]
 		}
 		if r.IntN(3) == 0 {
-			q.Labels = []string{syntheticLabels[r.IntN(len(syntheticLabels))], strings.ToLower(syntheticLabels[r.IntN(len(syntheticLabels))])}
+			q.Labels = []string{synth.Labels()[r.IntN(len(synth.Labels()))], strings.ToLower(synth.Labels()[r.IntN(len(synth.Labels()))])}
 		}
 		if r.IntN(4) == 0 {
 			q.Sentiment = []string{"positive", "neutral", "negative"}[r.IntN(3)]
 		}
 		if r.IntN(5) == 0 {
-			q.Fields = map[string]string{"country": syntheticCountries[r.IntN(len(syntheticCountries))]}
+			q.Fields = map[string]string{"country": synth.Countries()[r.IntN(len(synth.Countries()))]}
 		}
 		if r.IntN(2) == 0 {
-			q.From = SyntheticStart + r.Int64N(SyntheticEnd-SyntheticStart)
+			q.From = synth.SessionsStart + r.Int64N(synth.SessionsEnd-synth.SessionsStart)
 			q.To = q.From + r.Int64N(400*24*hour)
 		}
 		if r.IntN(3) == 0 {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sessions-app/sessions/backend/synth"
 )
 
 func ms(y int, m time.Month, d, h, min, s, milli int) int64 {
@@ -268,7 +270,7 @@ func TestSearchOrderTiesByID(t *testing.T) {
 func TestPagingWithChanges(t *testing.T) {
 	ctx := context.Background()
 	ix := openTest(t, t.TempDir())
-	docs := Synthetic(400, 3)
+	docs := synthetic(400, 3)
 	apply(t, ix, upserts(docs)...)
 	q := Query{Channels: []string{"whatsapp"}, Limit: 3}
 	var want []int64
@@ -359,9 +361,9 @@ func TestPagingWithChanges(t *testing.T) {
 // layered queries over synthetic sessions with a brute-force evaluation.
 func TestSearchMatchesModel(t *testing.T) {
 	ix := openTest(t, t.TempDir())
-	docs := Synthetic(3000, 11)
+	docs := synthetic(3000, 11)
 	apply(t, ix, upserts(docs)...)
-	vocab := SyntheticVocabulary()
+	vocab := synth.Vocabulary()
 	r := rand.New(rand.NewPCG(5, 6))
 	words := func(s string) map[string]bool {
 		m := map[string]bool{}
@@ -382,10 +384,10 @@ func TestSearchMatchesModel(t *testing.T) {
 			q.Channels = []string{"whatsapp", "instagram", "facebook", "webchat"}[:1+r.IntN(2)]
 		}
 		if r.IntN(3) == 0 {
-			q.Labels = []string{strings.ToUpper(syntheticLabels[r.IntN(len(syntheticLabels))])}
+			q.Labels = []string{strings.ToUpper(synth.Labels()[r.IntN(len(synth.Labels()))])}
 		}
 		if r.IntN(2) == 0 {
-			q.From = SyntheticStart + r.Int64N(SyntheticEnd-SyntheticStart)
+			q.From = synth.SessionsStart + r.Int64N(synth.SessionsEnd-synth.SessionsStart)
 			q.To = q.From + r.Int64N(400*24*hour)
 		}
 		if r.IntN(3) == 0 {
@@ -645,7 +647,7 @@ func TestTotalCache(t *testing.T) {
 func TestConcurrentSearchAndApply(t *testing.T) {
 	ctx := context.Background()
 	ix := openTest(t, t.TempDir())
-	docs := Synthetic(2000, 9)
+	docs := synthetic(2000, 9)
 	apply(t, ix, upserts(docs[:1000])...)
 	done := make(chan error, 1)
 	go func() {
@@ -733,23 +735,5 @@ func TestMonthNames(t *testing.T) {
 		if _, ok := parseMonthName(bad); ok {
 			t.Errorf("parseMonthName(%q) accepted", bad)
 		}
-	}
-}
-
-func TestSyntheticIsDeterministic(t *testing.T) {
-	a, b := Synthetic(500, 4), Synthetic(500, 4)
-	for i := range a {
-		if a[i].ID != int64(i+1) || a[i].ContactName != b[i].ContactName || a[i].Summary != b[i].Summary || a[i].Start != b[i].Start {
-			t.Fatalf("doc %d differs or is out of order", i)
-		}
-		if i > 0 && a[i].Start < a[i-1].Start {
-			t.Fatalf("doc %d starts before doc %d", i, i-1)
-		}
-		if a[i].Start < SyntheticStart || a[i].Start > SyntheticEnd {
-			t.Fatalf("doc %d starts at %d, outside the five years", i, a[i].Start)
-		}
-	}
-	if v := SyntheticVocabulary(); len(v) != vocabSize {
-		t.Errorf("vocabulary of %d words, want %d", len(v), vocabSize)
 	}
 }

@@ -1,6 +1,6 @@
-package search
+package synth
 
-// Lists for Synthetic. Names are common given and family names from many
+// Lists for Sessions. Names are common given and family names from many
 // countries, some with accents, so that folding is exercised; no real
 // person is described.
 

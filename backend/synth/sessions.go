@@ -1,7 +1,8 @@
-package search
+package synth
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,19 +11,38 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 )
 
-// vocabSize is the number of distinct words in synthetic summaries and
-// messages: commonWords, then made-up words.
-const vocabSize = 2000
+// VocabularySize is the number of distinct words in synthetic summaries
+// and messages: commonWords, then made-up words.
+const VocabularySize = 2000
 
-// SyntheticStart and SyntheticEnd bound the Start of synthetic sessions:
-// five years.
-var (
-	SyntheticStart = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
-	SyntheticEnd   = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() - 1
+// SessionsStart and SessionsEnd bound the Start of synthetic sessions:
+// five years, 2021-01-01 to the last millisecond of 2025 UTC, in Unix
+// milliseconds.
+const (
+	SessionsStart int64 = 1_609_459_200_000
+	SessionsEnd   int64 = 1_767_225_600_000 - 1
 )
 
-// SyntheticGap is the gap added to the last message to get ActiveUntil.
-const SyntheticGap = 24 * time.Hour
+// SessionsGap is the gap added to the last message to get ActiveUntil.
+const SessionsGap = 24 * time.Hour
+
+// Session is a synthetic session as the search index takes it: the
+// fields of search.Doc in the same order, so that search.Doc(s) converts
+// it (this package stays free of the index it feeds).
+type Session struct {
+	ID           int64
+	Start        int64 // started_at, Unix milliseconds
+	End          int64 // last_message_at
+	ActiveUntil  int64 // End + SessionsGap
+	Channel      string
+	Sentiment    string
+	ContactName  string
+	ContactEmail string
+	Summary      string
+	Text         string            // the session's message text
+	Labels       []string          // 1–2 of 30
+	Fields       map[string]string // custom fields on about half
+}
 
 var (
 	emailDomains = []string{
@@ -35,17 +55,17 @@ var (
 		"yahoo.co.jp", "rediffmail.com", "btinternet.com", "sky.com", "acme.com", "globex.com",
 		"initech.com", "umbrella.co.uk", "example.org",
 	}
-	syntheticLabels = []string{
+	labels = []string{
 		"VIP", "Refund", "Shipping", "Complaint", "Urgent", "Follow-up", "Wholesale", "B2B", "Returns",
 		"Billing", "Technical", "Feedback", "New customer", "Returning", "Spam", "Lead", "Quote",
 		"Warranty", "Damaged", "Lost parcel", "Exchange", "Subscription", "Cancellation", "Promo",
 		"Appointment", "Bug", "Feature request", "Partner", "Press", "Escalated",
 	}
-	syntheticPlans     = []string{"free", "basic", "Pro", "Enterprise"}
-	syntheticCountries = []string{"IT", "ES", "DE", "FR", "PT", "BR", "US", "GB", "NL", "PL"}
+	plans     = []string{"free", "basic", "Pro", "Enterprise"}
+	countries = []string{"IT", "ES", "DE", "FR", "PT", "BR", "US", "GB", "NL", "PL"}
 )
 
-// Synthetic returns n sessions for benchmarks and tests, deterministic from
+// Sessions returns n sessions for benchmarks and tests, deterministic from
 // seed: names from ~300 given and ~500 family names (some accented), emails
 // derived from them on ~50 domains, 2–3 sentence summaries and 30–60 word
 // message texts drawn from a 2,000-word vocabulary with a Zipf
@@ -53,21 +73,21 @@ var (
 // mix, sentiments, and starts spread uniformly over 2021–2025. IDs are
 // 1..n in start order, as a store assigning ids while importing in time
 // order would give.
-func Synthetic(n int, seed int64) []Doc {
-	vocab := syntheticVocabulary()
+func Sessions(n int, seed int64) []Session {
+	vocab := Vocabulary()
 	r := rand.New(rand.NewPCG(uint64(seed), 0x5e55_10a5))
 	zipf := rand.NewZipf(r, 1.07, 1, uint64(len(vocab)-1))
 	fold := asciifolding.New()
 	word := func() string { return vocab[zipf.Uint64()] }
 
-	docs := make([]Doc, n)
-	span := SyntheticEnd - SyntheticStart
+	docs := make([]Session, n)
+	span := SessionsEnd - SessionsStart
 	for i := range docs {
 		d := &docs[i]
-		d.Start = SyntheticStart + r.Int64N(span)
+		d.Start = SessionsStart + r.Int64N(span)
 		// Sessions last minutes to hours.
 		d.End = d.Start + int64(r.ExpFloat64()*float64(40*time.Minute/time.Millisecond))
-		d.ActiveUntil = d.End + SyntheticGap.Milliseconds()
+		d.ActiveUntil = d.End + SessionsGap.Milliseconds()
 
 		switch p := r.IntN(100); {
 		case p < 55:
@@ -141,16 +161,16 @@ func Synthetic(n int, seed int64) []Doc {
 		}
 		d.Text = sb.String()
 
-		d.Labels = []string{syntheticLabels[r.IntN(len(syntheticLabels))]}
+		d.Labels = []string{labels[r.IntN(len(labels))]}
 		if r.IntN(3) == 0 {
-			if l := syntheticLabels[r.IntN(len(syntheticLabels))]; l != d.Labels[0] {
+			if l := labels[r.IntN(len(labels))]; l != d.Labels[0] {
 				d.Labels = append(d.Labels, l)
 			}
 		}
 		if r.IntN(2) == 0 {
-			d.Fields = map[string]string{"plan": syntheticPlans[r.IntN(len(syntheticPlans))]}
+			d.Fields = map[string]string{"plan": plans[r.IntN(len(plans))]}
 			if r.IntN(3) == 0 {
-				d.Fields["country"] = syntheticCountries[r.IntN(len(syntheticCountries))]
+				d.Fields["country"] = countries[r.IntN(len(countries))]
 			}
 		}
 	}
@@ -161,14 +181,12 @@ func Synthetic(n int, seed int64) []Doc {
 	return docs
 }
 
-// SyntheticVocabulary returns the words of synthetic texts, most frequent
-// first, so that benchmarks can pick common and rare ones.
-func SyntheticVocabulary() []string { return syntheticVocabulary() }
-
-// syntheticVocabulary is commonWords followed by pronounceable made-up
-// words (the long tail: product names, places, rare terms), always the same.
-func syntheticVocabulary() []string {
-	vocab := make([]string, 0, vocabSize)
+// Vocabulary returns the words of synthetic texts, most frequent first, so
+// that benchmarks can pick common and rare ones: commonWords followed by
+// pronounceable made-up words (the long tail: product names, places, rare
+// terms), always the same.
+func Vocabulary() []string {
+	vocab := make([]string, 0, VocabularySize)
 	seen := map[string]bool{}
 	for _, w := range commonWords {
 		if !seen[w] {
@@ -178,7 +196,7 @@ func syntheticVocabulary() []string {
 	}
 	r := rand.New(rand.NewPCG(2000, 1))
 	const consonants, vowels = "bcdfgklmnprstvz", "aeiou"
-	for len(vocab) < vocabSize {
+	for len(vocab) < VocabularySize {
 		var b strings.Builder
 		for range 2 + r.IntN(3) {
 			b.WriteByte(consonants[r.IntN(len(consonants))])
@@ -194,3 +212,14 @@ func syntheticVocabulary() []string {
 	}
 	return vocab
 }
+
+// FirstNames returns the given names synthetic contacts are called by, so
+// that benchmarks can search for them.
+func FirstNames() []string { return slices.Clone(firstNames) }
+
+// Labels returns the labels synthetic sessions carry, and Countries the
+// values of their "country" field, for queries that find some.
+func Labels() []string { return slices.Clone(labels) }
+
+// Countries: see Labels.
+func Countries() []string { return slices.Clone(countries) }

@@ -1,7 +1,9 @@
-// Package synth generates synthetic exports for benchmarks and load tests:
+// Package synth generates synthetic data for benchmarks and load tests,
+// deterministic from a seed, with no real person's data in them: exports
 // realistic in shape (authors, sessions separated by gaps of hours or days,
-// multi-line messages, media placeholders, system lines) and deterministic
-// from a seed, with no real person's data in them.
+// multi-line messages, media placeholders, system lines), and sessions as
+// the search index takes them (names, emails, summaries, labels, fields).
+// It is no part of the shipped program: only tests import it.
 package synth
 
 import (

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sessions-app/sessions/backend/search"
 	"github.com/sessions-app/sessions/backend/store"
+	"github.com/sessions-app/sessions/backend/synth"
 )
 
 // library is a synthetic library of n sessions in a real store and index,
@@ -29,7 +30,7 @@ var (
 )
 
 // buildLibrary stores n synthetic sessions (names, emails, summaries,
-// labels, channels and sentiments over five years, from search.Synthetic)
+// labels, channels and sentiments over five years, from synth.Sessions)
 // and, when withIndex, indexes them.
 func buildLibrary(b *testing.B, n int, withIndex bool) *benchLibrary {
 	libMu.Lock()
@@ -38,7 +39,11 @@ func buildLibrary(b *testing.B, n int, withIndex bool) *benchLibrary {
 		return lib
 	}
 	ctx := context.Background()
-	docs := search.Synthetic(n, 1)
+	ss := synth.Sessions(n, 1)
+	docs := make([]search.Doc, len(ss))
+	for i, s := range ss {
+		docs[i] = search.Doc(s)
+	}
 	if lib := reuseLibrary(b, n, withIndex, docs); lib != nil {
 		libraries[n] = lib
 		return lib
@@ -235,7 +240,7 @@ func benchTimeline(b *testing.B, n int, withIndex bool) {
 	if !withIndex {
 		return
 	}
-	vocab := search.SyntheticVocabulary()
+	vocab := synth.Vocabulary()
 	b.Run("search-box-first-page", func(b *testing.B) {
 		measure(b, 200, func(i int) error {
 			_, err := lib.tl.List(ctx, Filter{Q: vocab[i%len(vocab)]}, lib.now, 50, nil)
