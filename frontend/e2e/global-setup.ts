@@ -104,6 +104,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   mkdirSync(shotDir, { recursive: true })
 
   const tmp = mkdtempSync(join(tmpdir(), 'sessions-e2e-'))
+  try {
+    return await start(project, tmp)
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true })
+    throw e
+  }
+}
+
+/** Fills the library under tmp, starts the server and returns the teardown. */
+async function start(project: TestProject, tmp: string): Promise<() => Promise<void>> {
   const data = join(tmp, 'data')
   const gen = join(tmp, 'gen')
 
