@@ -62,6 +62,11 @@ type Options struct {
 	// have no year ("18 Mar 12:14 - "): their last entry is the latest
 	// such date not after it.
 	ExportedAt time.Time
+	// FullFirstPass makes the first pass read every date even once a day
+	// above 12 has settled the order (it stops there otherwise). The result
+	// is the same; benchmarks use it to measure what a month-first file,
+	// which never settles early, costs.
+	FullFirstPass bool
 }
 
 // Opener opens the chat text from its start. Parse calls it twice: one pass
@@ -102,9 +107,6 @@ const (
 	maxInterned     = 1 << 16 // distinct author strings interned
 )
 
-// firstPassEarlyExit stops the first pass as soon as the order is certain.
-var firstPassEarlyExit = true
-
 // Reasons of skipped lines.
 const reasonBeforeHeader = "text before the first message header"
 
@@ -122,7 +124,7 @@ func Parse(ctx context.Context, open Opener, opts Options, emit func(chat.Messag
 	if err := ctx.Err(); err != nil {
 		return info, err
 	}
-	stats, err := scanDates(ctx, open)
+	stats, err := scanDates(ctx, open, !opts.FullFirstPass)
 	if err != nil {
 		return info, err
 	}
@@ -182,8 +184,9 @@ func countInvalidUTF8(b []byte) int {
 }
 
 // scanDates is the first pass: it checks that the input is an export and
-// collects the dates of all headers.
-func scanDates(ctx context.Context, open Opener) (*orderStats, error) {
+// collects the dates of all headers, or with earlyExit those up to the
+// first that settles the order.
+func scanDates(ctx context.Context, open Opener, earlyExit bool) (*orderStats, error) {
 	rc, err := open()
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: open: %w", err)
@@ -251,7 +254,7 @@ func scanDates(ctx context.Context, open Opener) (*orderStats, error) {
 		st.add(&h)
 		// Stage 1 of the heuristic ends on the first day above 12, whatever
 		// the other dates are: the rest of the file cannot change the result.
-		if st.dayAbove12 && st.yearless == 0 && firstPassEarlyExit {
+		if st.dayAbove12 && st.yearless == 0 && earlyExit {
 			break
 		}
 	}

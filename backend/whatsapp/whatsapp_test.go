@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -577,15 +578,18 @@ func TestDateOrder(t *testing.T) {
 		{"two-digit years are 20yy", "31/12/99, 23:59 - A: x\n", OrderAuto, OrderDayFirst, false, "2099-12-31 23:59:00"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			msgs, info := mustParse(t, bytesOpener([]byte(tt.text)), Options{Location: time.UTC, DateOrder: tt.force})
-			if info.DateOrder != tt.order || info.Ambiguous != tt.ambiguous {
-				t.Errorf("order = %v ambiguous = %v, want %v %v", info.DateOrder, info.Ambiguous, tt.order, tt.ambiguous)
-			}
-			if got := msgs[0].At.Format(wall); got != tt.first {
-				t.Errorf("first = %s, want %s", got, tt.first)
-			}
-		})
+		// The first pass's early stop at a settling date changes nothing.
+		for _, full := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/full first pass %v", tt.name, full), func(t *testing.T) {
+				msgs, info := mustParse(t, bytesOpener([]byte(tt.text)), Options{Location: time.UTC, DateOrder: tt.force, FullFirstPass: full})
+				if info.DateOrder != tt.order || info.Ambiguous != tt.ambiguous {
+					t.Errorf("order = %v ambiguous = %v, want %v %v", info.DateOrder, info.Ambiguous, tt.order, tt.ambiguous)
+				}
+				if got := msgs[0].At.Format(wall); got != tt.first {
+					t.Errorf("first = %s, want %s", got, tt.first)
+				}
+			})
+		}
 	}
 }
 
