@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { svelteTesting } from '@testing-library/svelte/vite'
 import type { Plugin } from 'vite'
 import { defineConfig } from 'vitest/config'
 
@@ -34,7 +36,7 @@ function devCsp(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [keepGitkeep(), devCsp()],
+  plugins: [svelte(), svelteTesting(), keepGitkeep(), devCsp()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -44,5 +46,6 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
+    include: ['src/**/*.test.ts'],
   },
 })

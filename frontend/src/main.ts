@@ -1,5 +1,8 @@
-import './style.css'
-import { Timeline } from './timeline'
+// Mounts the app on #app; the stylesheet is bundled into a CSS file, as the
+// strict Content-Security-Policy of index.html allows no inline styles.
+import { mount } from 'svelte'
+import App from './App.svelte'
+import './app.css'
 
-const root = document.getElementById('app')
-if (root) void new Timeline(root).start()
+const target = document.getElementById('app')
+if (target) mount(App, { target })
