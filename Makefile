@@ -118,12 +118,26 @@ window-check: build
 	  ./$(BIN) --data "$$data" import --tz UTC "backend/importer/testdata/WhatsApp Chat with Alice Example.txt" >/dev/null && \
 	  BIN=./$(BIN) DATA="$$data" SHOT=build/window.png ./build/check-window.sh
 
-## bench: parsing, import and store benchmarks on generated data
+## bench: parsing, import and store benchmarks on generated data, then the timeline's speed in Chromium
 bench:
 	$(GO) test -p 1 -run='^$$' -bench='[^M]$$' -benchmem -benchtime=1x -timeout=60m ./backend/...
+	$(MAKE) bench-ui
+
+# The kept 1,000,000-session library (store and index) of the timeline
+# benchmark: built once (about 15 minutes), reused by later runs.
+BENCH_KEEP ?= $(or $(SESSIONS_BENCH_KEEP),/tmp/sessions-bench)
+BENCH_1M   := $(BENCH_KEEP)/timeline-1000000-index-true
+
+## bench-ui: `sessions serve` on the 1M library in Chromium: first page, Load More, bundle size (figures in build/e2e/speed.json)
+bench-ui: deps-test build
+	@if [ ! -f "$(BENCH_1M)/complete" ]; then \
+	  echo "bench-ui: building the 1,000,000-session library in $(BENCH_1M) (once; about 15 minutes)"; \
+	  SESSIONS_BENCH_KEEP="$(BENCH_KEEP)" $(GO) test -run='^$$' -bench='^BenchmarkTimeline1M$$' -benchtime=1x -timeout=90m ./backend/timeline; \
+	fi
+	cd frontend && SESSIONS_BENCH_LIBRARY="$(abspath $(BENCH_1M))" npx vitest run --config e2e/speed.config.ts
 
 lint: vet
 
 clean:
-	rm -rf build/bin build/window.png
+	rm -rf build/bin build/window.png build/e2e
 	find frontend/dist -mindepth 1 ! -name .gitkeep -delete

@@ -5,23 +5,15 @@
 //
 // It builds nothing: `make e2e` builds build/bin/sessions before it, and
 // SESSIONS_BIN may point at another binary.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { mkdirSync, mkdtempSync, existsSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { ACTIVE_NAME, AGENT, HOSTILE_NAME, MANY_COUNT, MANY_NAME, generatedChats } from './chats'
 import { repoRoot, requireChromium, shotDir, type E2EContext, type ListedSession } from './env'
+import { requireBin, run, startServe } from './server'
 
-const bin = resolve(process.env.SESSIONS_BIN ?? join(repoRoot, 'build', 'bin', 'sessions'))
 const fixtures = resolve(repoRoot, '..', 'shared', 'fixtures')
-
-function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 300_000 })
-  if (r.error) throw new Error(`running ${bin} ${args.join(' ')}: ${r.error.message}`)
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 /** Every session of the library, newest first, paged through `list --json`. */
 function listAll(data: string): ListedSession[] {
@@ -44,62 +36,9 @@ function listAll(data: string): ListedSession[] {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer()
-    srv.once('error', fail)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      srv.close(() => ok(port))
-    })
-  })
-}
-
-function tail(path: string, lines = 30): string {
-  try {
-    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n')
-  } catch {
-    return '(no log)'
-  }
-}
-
-/** Waits until GET / answers 200, failing early when the server exits. */
-async function waitReady(url: string, child: ChildProcess, logPath: string): Promise<void> {
-  const deadline = Date.now() + 60_000
-  let last = ''
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      // Let its last words reach the log before quoting it.
-      await new Promise((r) => setTimeout(r, 300))
-      throw new Error(`sessions serve exited (${child.exitCode ?? child.signalCode}) before answering:\n${tail(logPath)}`)
-    }
-    try {
-      const res = await fetch(url + '/')
-      if (res.status === 200) return
-      last = `status ${res.status}`
-    } catch (e) {
-      last = String(e)
-    }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`sessions serve did not answer ${url}/ within 60s (${last}):\n${tail(logPath)}`)
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true)
-  return new Promise((ok) => {
-    const t = setTimeout(() => ok(false), ms)
-    child.once('exit', () => {
-      clearTimeout(t)
-      ok(true)
-    })
-  })
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   requireChromium()
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first (make build; make e2e does it)`)
+  requireBin()
   if (!existsSync(fixtures)) throw new Error(`${fixtures} is missing: the shared fixtures must sit beside the repository`)
   mkdirSync(shotDir, { recursive: true })
 
@@ -146,40 +85,15 @@ async function start(project: TestProject, tmp: string): Promise<() => Promise<v
   }
   if (sessions.length <= 50) throw new Error(`${sessions.length} sessions: the timeline needs more than one page of 50`)
 
-  const port = await freePort()
-  const host = `127.0.0.1:${port}`
-  const baseURL = `http://${host}`
-  const logPath = join(shotDir, 'serve.log')
-  const log = createWriteStream(logPath)
-  const child = spawn(bin, ['--data', data, 'serve', '--addr', host], { stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stdout?.pipe(log)
-  child.stderr?.pipe(log)
-  try {
-    await waitReady(baseURL, child, logPath)
-  } catch (e) {
-    child.kill('SIGKILL')
-    throw e
-  }
-
-  const ctx: E2EContext = { baseURL, host, sessions, logPath }
+  const server = await startServe(data, join(shotDir, 'serve.log'))
+  const ctx: E2EContext = { baseURL: server.baseURL, host: server.host, sessions, logPath: server.logPath }
   project.provide('e2e', ctx)
 
   return async () => {
-    let problem = ''
-    if (child.exitCode !== null || child.signalCode !== null) {
-      problem = `sessions serve exited (${child.exitCode ?? child.signalCode}) before the tests ended`
-    } else {
-      child.kill('SIGINT')
-      if (!(await exited(child, 20_000))) {
-        child.kill('SIGKILL')
-        await exited(child, 5_000)
-        problem = 'sessions serve did not exit within 20s of SIGINT'
-      } else if (child.exitCode !== 0) {
-        problem = `sessions serve exited with ${child.exitCode ?? child.signalCode} after SIGINT, want 0`
-      }
+    try {
+      await server.stop()
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
     }
-    log.end()
-    rmSync(tmp, { recursive: true, force: true })
-    if (problem) throw new Error(`${problem}:\n${tail(logPath)}`)
   }
 }

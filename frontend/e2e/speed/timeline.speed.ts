@@ -1,0 +1,126 @@
+// Issue 11's speed budget, measured in Chromium through `sessions serve`:
+// the first page painted within 1 s of opening the page, Load More within
+// 100 ms, and the timeline's JavaScript under 150 kB gzipped. Figures go to
+// the output and to build/e2e/speed.json; nothing here fails on a figure.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { expect, inject, test } from 'vitest'
+import { launch } from '../browser'
+import { repoRoot, shotDir } from '../env'
+import { LOAD_MORE, ROWS } from '../ui'
+
+const OPENS = 7
+const LOAD_MORES = 20
+
+function stats(xs: number[]): { p50: number; max: number; all: number[] } {
+  const s = [...xs].sort((a, b) => a - b)
+  const r = (x: number) => Math.round(x * 10) / 10
+  return { p50: r(s[Math.floor(s.length / 2)]), max: r(s[s.length - 1]), all: xs.map(r) }
+}
+
+/** Gzipped size of every JavaScript file the build ships (dist/assets/*.js). */
+function bundle(): { files: Record<string, number>; gzipBytes: number } {
+  const dir = join(repoRoot, 'frontend', 'dist', 'assets')
+  const files: Record<string, number> = {}
+  let gzipBytes = 0
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const n = gzipSync(readFileSync(join(dir, f)), { level: 9 }).length
+    files[f] = n
+    gzipBytes += n
+  }
+  return { files, gzipBytes }
+}
+
+test('timeline speed at the library size served', async () => {
+  const { baseURL, library } = inject('speed')
+  const b = await launch()
+  const first: number[] = []
+  const firstDom: number[] = []
+  const more: number[] = []
+  let total = 0
+  try {
+    for (let i = 0; i < OPENS; i++) {
+      // A new context each time: a cold HTTP cache, as on opening the page.
+      const context = await b.browser.newContext({ viewport: { width: 1280, height: 900 } })
+      const page = await context.newPage()
+      await page.addInitScript((sel: string) => {
+        const w = window as unknown as { __first?: { dom: number; painted: number } }
+        const obs = new MutationObserver(() => {
+          if (!document.querySelector(sel)) return
+          obs.disconnect()
+          const dom = performance.now()
+          // Two frames later the rows have been painted.
+          requestAnimationFrame(() => requestAnimationFrame(() => (w.__first = { dom, painted: performance.now() })))
+        })
+        obs.observe(document, { childList: true, subtree: true })
+      }, ROWS)
+      await page.goto(baseURL + '/')
+      await page.waitForFunction(() => (window as unknown as { __first?: unknown }).__first !== undefined, null, {
+        timeout: 60_000,
+      })
+      // performance.now() counts from the start of the navigation.
+      const t = await page.evaluate(() => (window as unknown as { __first: { dom: number; painted: number } }).__first)
+      first.push(t.painted)
+      firstDom.push(t.dom)
+
+      if (i === OPENS - 1) {
+        for (let j = 0; j < LOAD_MORES; j++) {
+          const ms = await page.evaluate(
+            async ([sel, label]) => {
+              const re = new RegExp(label)
+              const btn = Array.from(document.querySelectorAll('button')).find((x) => re.test(x.textContent ?? ''))
+              if (!btn) throw new Error('no Load More button')
+              const n = document.querySelectorAll(sel).length
+              const t0 = performance.now()
+              const grown = new Promise<void>((ok) => {
+                const obs = new MutationObserver(() => {
+                  if (document.querySelectorAll(sel).length > n) {
+                    obs.disconnect()
+                    ok()
+                  }
+                })
+                obs.observe(document.body, { childList: true, subtree: true })
+              })
+              btn.click()
+              await grown
+              await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+              return performance.now() - t0
+            },
+            [ROWS, LOAD_MORE.source] as const,
+          )
+          more.push(ms)
+        }
+        total = await page.locator(ROWS).count()
+        await page.screenshot({ path: join(shotDir, 'speed-timeline.png') })
+      }
+      await context.close()
+    }
+  } finally {
+    await b.close()
+  }
+
+  const js = bundle()
+  const result = {
+    library,
+    firstPagePaintedMs: stats(first),
+    firstRowsInDomMs: stats(firstDom),
+    loadMoreMs: stats(more),
+    rowsAfterLoadMores: total,
+    bundle: { gzipKB: Math.round(js.gzipBytes / 102.4) / 10, files: js.files },
+    budget: { firstPagePaintedMs: 1000, loadMoreMs: 100, bundleGzipKB: 150 },
+  }
+  writeFileSync(join(shotDir, 'speed.json'), JSON.stringify(result, null, 2) + '\n')
+  const verdict = (ok: boolean) => (ok ? 'within budget' : 'OVER BUDGET')
+  console.log(
+    [
+      `speed: ${library}`,
+      `  first page painted: p50 ${result.firstPagePaintedMs.p50} ms, max ${result.firstPagePaintedMs.max} ms over ${OPENS} cold opens (budget 1000 ms: ${verdict(result.firstPagePaintedMs.max <= 1000)})`,
+      `  Load More (click to painted rows): p50 ${result.loadMoreMs.p50} ms, max ${result.loadMoreMs.max} ms over ${LOAD_MORES} pages (budget 100 ms: ${verdict(result.loadMoreMs.max <= 100)})`,
+      `  JavaScript: ${result.bundle.gzipKB} kB gzipped in ${Object.keys(js.files).length} files (budget 150 kB: ${verdict(result.bundle.gzipKB <= 150)})`,
+      `  figures: build/e2e/speed.json`,
+    ].join('\n'),
+  )
+  // Sanity, not speed: the pages really loaded.
+  expect(total).toBe(50 * (LOAD_MORES + 1))
+})
