@@ -2,8 +2,6 @@
 // a fresh context and page per test, and the checks every test shares: no
 // dialog may open (a hostile chat would raise alert(1)), no script error may
 // escape, and the end state is kept as a screenshot in build/e2e/.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest'
@@ -25,6 +23,8 @@ export interface Session {
   readonly ctx: E2EContext
   /** Opens the app at a hash route ('' for the start page) and waits for the first rows or state. */
   open(route?: string): Promise<void>
+  /** A screenshot of a state on the way (the end state is taken anyway). */
+  shot(label: string): Promise<void>
 }
 
 export interface Options {
@@ -43,21 +43,10 @@ function slug(s: string): string {
 
 export async function launch(): Promise<{ browser: Browser; close(): Promise<void> }> {
   requireChromium()
-  const profile = mkdtempSync(join(tmpdir(), 'sessions-e2e-chromium-'))
-  // launchPersistentContext would own the profile; a plain launch with a
-  // fresh --user-data-dir keeps one browser for many contexts.
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [...FLAGS, `--user-data-dir=${profile}`],
-  })
-  return {
-    browser,
-    async close() {
-      await browser.close()
-      rmSync(profile, { recursive: true, force: true })
-    },
-  }
+  // Playwright gives a plain launch a fresh temporary profile of its own
+  // (the --user-data-dir of BUILD-NOTES.md) and removes it on close.
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: FLAGS })
+  return { browser, close: () => browser.close() }
 }
 
 /** Registers the hooks of one spec file and hands back the current test's page. */
@@ -105,6 +94,9 @@ export function useBrowser(opts: Options): Session {
     get page() {
       if (!page) throw new Error('no page: use it inside a test')
       return page
+    },
+    async shot(label: string) {
+      await this.page.screenshot({ path: join(shotDir, `${slug(opts.name)}--${slug(label)}.png`) })
     },
     async open(route = '') {
       await this.page.goto(ctx.baseURL + '/' + (route ? '#' + route.replace(/^#/, '') : ''))

@@ -18,6 +18,7 @@ describe('import', () => {
     const report = s.page.getByRole('region', { name: /import/i }).or(s.page.locator('.report')).first()
     await expect.poll(() => report.innerText(), { timeout: 30_000 }).toContain('3 messages, 2 new sessions, 0 duplicates skipped')
     expect(await report.innerText()).toContain(UPLOAD_NAME)
+    await s.shot('first import report')
 
     const after = await listAll(s.ctx)
     expect(after.length).toBe(before.length + 2)
