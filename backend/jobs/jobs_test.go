@@ -171,9 +171,9 @@ func TestPanicsAreRecoveredAndLogged(t *testing.T) {
 // TestTaskFoldsKicks: kicks during a round ask for exactly one more.
 func TestTaskFoldsKicks(t *testing.T) {
 	tests := []struct {
-		name       string
+		name        string
 		kicksDuring int
-		wantRounds int32
+		wantRounds  int32
 	}{
 		{name: "no kick during the round", kicksDuring: 0, wantRounds: 1},
 		{name: "one kick", kicksDuring: 1, wantRounds: 2},
