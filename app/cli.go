@@ -18,8 +18,10 @@ import (
 	"time"
 
 	"github.com/sessions-app/sessions/backend/importer"
+	"github.com/sessions-app/sessions/backend/jobs"
 	"github.com/sessions-app/sessions/backend/store"
 	"github.com/sessions-app/sessions/backend/timeline"
+	"github.com/sessions-app/sessions/backend/watch"
 )
 
 const usage = `Sessions: review customer conversations, locally.
@@ -67,6 +69,11 @@ Summarize flags:
 type Config struct {
 	// DataDir holds the database and, in DataDir/index, the search index.
 	DataDir string
+	// shared, when set, is the running app's own open store and index
+	// (see Services.commandConfig): a command sent over the app's local
+	// socket runs against them, since the app holds the index, and
+	// leaves closing them to the app. open uses it only for its DataDir.
+	shared *backend
 }
 
 // Validate checks the config.
@@ -108,7 +115,15 @@ func DefaultDataDir() string {
 // the exit status: 0 success, 1 failure, 2 bad usage. With no command it
 // opens the desktop window on assets.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, assets fs.FS) int {
-	cfg := Config{DataDir: DefaultDataDir()}
+	return runArgs(ctx, Config{DataDir: DefaultDataDir()}, args, stdout, stderr, assets)
+}
+
+// usageHint ends every message about a mistake in the command line: the
+// whole usage is one command away, not printed over the error.
+const usageHint = "Run 'sessions --help' for usage."
+
+// runArgs is Main over a given config: the global flags, then one command.
+func runArgs(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer, assets fs.FS) int {
 	global := flag.NewFlagSet("sessions", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data dir")
@@ -117,7 +132,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, assets f
 			fmt.Fprint(stdout, usage)
 			return 0
 		}
-		fmt.Fprintf(stderr, "sessions: %v\n\n%s", err, usage)
+		fmt.Fprintf(stderr, "sessions: %v\n%s\n", err, usageHint)
 		return 2
 	}
 	rest := global.Args()
@@ -147,21 +162,26 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, assets f
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "sessions: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "sessions: unknown command %q\n%s\n", cmd, usageHint)
 		return 2
 	}
-	err := run(ctx, cfg, rest, stdout, stderr)
+	return exitStatus(cmd, run(ctx, cfg, rest, stdout, stderr), stderr)
+}
+
+// exitStatus says what failed, in one line, and turns err into the exit
+// status: 0 success, 1 failure, 2 bad usage.
+func exitStatus(cmd string, err error, stderr io.Writer) int {
 	var ue usageError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "sessions %s: %v\n\n%s", cmd, err, usage)
+		fmt.Fprintf(stderr, "sessions %s: %s\n%s\n", cmd, termLine(err.Error()), usageHint)
 		return 2
 	case errors.Is(err, errReported):
 		return 1
 	default:
-		fmt.Fprintf(stderr, "sessions: %v\n", err)
+		fmt.Fprintf(stderr, "sessions: %s\n", termLine(err.Error()))
 		return 1
 	}
 }
@@ -218,14 +238,22 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // backend is the store and the timeline over it, opened together.
 type backend struct {
-	st *store.Store
-	tl *timeline.Service
+	st      *store.Store
+	tl      *timeline.Service
+	dataDir string
+	// shared says the store and index belong to the running app: Close
+	// leaves them open.
+	shared bool
 }
 
-// open opens the database and the search index of the data dir.
+// open opens the database and the search index of the data dir, or hands
+// back the app's own when cfg carries them for that dir.
 func open(ctx context.Context, cfg Config) (*backend, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if cfg.shared != nil && sameDir(cfg.DataDir, cfg.shared.dataDir) {
+		return cfg.shared, nil
 	}
 	// A second process (an import beside an import) waits for the first;
 	// said once, as an import writes in many transactions.
@@ -257,18 +285,28 @@ func open(ctx context.Context, cfg Config) (*backend, error) {
 	if err := tl.IndexUnavailable(); errors.Is(err, timeline.ErrIndexUnavailable) && st.ReadOnly() == nil {
 		fmt.Fprintf(os.Stderr, "sessions: %v\n", err)
 	}
-	return &backend{st: st, tl: tl}, nil
+	return &backend{st: st, tl: tl, dataDir: cfg.DataDir}, nil
 }
 
+// Close closes the store and the index, unless they are the app's.
 func (b *backend) Close() error {
+	if b.shared {
+		return nil
+	}
 	return errors.Join(b.tl.Close(), b.st.Close())
 }
 
-// api returns the API over the backend, showing times in this machine's zone.
-func (b *backend) api(ctx context.Context, cfg Config) *API {
-	a := NewAPI(b.st, b.tl, cfg.DataDir, time.Local, nil)
-	a.ctx = ctx
-	return a
+// services returns the services over the backend, showing times in this
+// machine's zone; the commands call the same methods as the UI, so both
+// show the same data the same way. Their calls run under ctx.
+func (b *backend) services(ctx context.Context) *Services {
+	return NewServices(ctx, Deps{Store: b.st, Timeline: b.tl, DataDir: b.dataDir})
+}
+
+// afterImport runs the after-import pipeline the app runs too (built-in
+// summaries, then the index), telling a terminal how far the index is.
+func (b *backend) afterImport(ctx context.Context, stderr io.Writer) error {
+	return jobs.AfterImport{Store: b.st, Timeline: b.tl, IndexProgress: indexProgress(stderr, "indexing for search", syncBatchQuiet)}.Run(ctx)
 }
 
 // syncIndex brings the search index up to date, telling a terminal how far
@@ -380,11 +418,7 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	// saved whatever happens here: both catch up at the next start.
 	var after error
 	if !cancelled {
-		if err := b.runBuiltinSummaries(ctx); err != nil {
-			after = fmt.Errorf("the built-in summaries could not be made: %w", err)
-		} else if err := b.syncIndex(ctx, stderr); err != nil {
-			after = fmt.Errorf("the search index could not catch up: %w", err)
-		}
+		after = b.afterImport(ctx, stderr)
 	}
 	report := buildReport(res)
 	for _, f := range res.Files {
@@ -529,7 +563,9 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	if err := b.syncIndex(ctx, stderr); err != nil {
 		return err
 	}
-	page, err := b.api(ctx, cfg).ListSessions(req)
+	svc := b.services(ctx)
+	defer svc.Stop()
+	page, err := svc.Sessions.ListSessions(req)
 	if errors.Is(err, timeline.ErrBadFilter) {
 		return usageError{err}
 	}
@@ -602,7 +638,9 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 		return err
 	}
 	defer b.Close()
-	d, err := b.api(ctx, cfg).GetSession(id)
+	svc := b.services(ctx)
+	defer svc.Stop()
+	d, err := svc.Sessions.GetSession(id)
 	if err != nil {
 		return err
 	}
@@ -712,4 +750,43 @@ func humanDuration(s int64) string {
 	default:
 		return fmt.Sprintf("%dd%02dh", s/86400, s%86400/3600)
 	}
+}
+
+// runWatch is `sessions watch DIR`: import what lands in DIR until stopped.
+func runWatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fset := newFlagSet("watch", &cfg)
+	opts := importFlags(fset)
+	settle := fset.Duration("settle", 2*time.Second, "how long a file must stay unchanged")
+	pos, err := parseInterleaved(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{errors.New("want exactly one folder to watch")}
+	}
+	o, err := opts()
+	if err != nil {
+		return err
+	}
+	wcfg := watch.Config{Dir: pos[0], Settle: *settle}
+	if err := wcfg.Validate(); err != nil {
+		return err
+	}
+	b, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	imp := importer.New(b.st, o)
+	inbox := imp.Inbox(func(r importer.FileReport) {
+		if r.Err != nil {
+			fmt.Fprintf(stderr, "sessions: %v\n", r.Err)
+		}
+		if err := b.afterImport(ctx, stderr); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(stderr, "sessions: the import is saved, but %v; they catch up when Sessions next starts\n", err)
+		}
+		printImportReport(stdout, buildReport(importer.Result{Files: []importer.FileReport{r}}))
+	})
+	fmt.Fprintf(stdout, "Watching %s (Ctrl-C to stop)\n", pos[0])
+	return watch.New(wcfg, inbox, nil).Run(ctx)
 }

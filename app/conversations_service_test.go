@@ -8,9 +8,9 @@ import (
 	"github.com/sessions-app/sessions/backend/store"
 )
 
-// aliceAPI is an API over a library holding the Alice chat: 14 entries
-// (13 messages and the encryption notice first) in two sessions.
-func aliceAPI(t *testing.T) (*API, []SessionView) {
+// aliceServices are the services over a library holding the Alice chat:
+// 14 entries (13 messages and the encryption notice first) in two sessions.
+func aliceServices(t *testing.T) (*Services, []SessionView) {
 	t.Helper()
 	cfg := Config{DataDir: t.TempDir()}
 	if code, _, errOut := run(t, "--data", cfg.DataDir, "import", "--tz", "UTC", "--bot", "Shop Bot", aliceFile); code != 0 {
@@ -20,9 +20,12 @@ func aliceAPI(t *testing.T) (*API, []SessionView) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Close() })
-	a := b.api(context.Background(), cfg)
-	page, err := a.ListSessions(ListRequest{})
+	a := b.services(context.Background())
+	t.Cleanup(func() {
+		a.Stop()
+		b.Close()
+	})
+	page, err := a.Sessions.ListSessions(ListRequest{})
 	if err != nil || len(page.Sessions) != 2 {
 		t.Fatalf("sessions: %+v, %v", page, err)
 	}
@@ -30,7 +33,7 @@ func aliceAPI(t *testing.T) (*API, []SessionView) {
 }
 
 func TestConversationPages(t *testing.T) {
-	a, sessions := aliceAPI(t)
+	a, sessions := aliceServices(t)
 	conv := sessions[0].ConversationID
 	if conv == 0 || sessions[1].ConversationID != conv {
 		t.Fatalf("conversation ids %d, %d", conv, sessions[1].ConversationID)
@@ -40,7 +43,7 @@ func TestConversationPages(t *testing.T) {
 	var all []ThreadMessage
 	req := ConversationRequest{ID: conv, Limit: 5}
 	for page := 0; ; page++ {
-		v, err := a.GetConversation(req)
+		v, err := a.Conversations.GetConversation(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +85,7 @@ func TestConversationPages(t *testing.T) {
 		perSession[*m.SessionID]++
 	}
 	for _, s := range sessions {
-		d, err := a.GetSession(s.ID)
+		d, err := a.Sessions.GetSession(s.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,14 +95,14 @@ func TestConversationPages(t *testing.T) {
 	}
 
 	// From the newer session's start, then back from there.
-	v, err := a.GetConversation(ConversationRequest{ID: conv, SessionID: sessions[0].ID, Limit: 2})
+	v, err := a.Conversations.GetConversation(ConversationRequest{ID: conv, SessionID: sessions[0].ID, Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(v.Messages) != 2 || v.Messages[0].Body != "The teapot arrived but the lid is chipped :(" || v.PrevCursor == nil || v.NextCursor == nil {
 		t.Fatalf("from session %d: %+v", sessions[0].ID, v)
 	}
-	back, err := a.GetConversation(ConversationRequest{ID: conv, Before: *v.PrevCursor, Limit: 3})
+	back, err := a.Conversations.GetConversation(ConversationRequest{ID: conv, Before: *v.PrevCursor, Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +110,7 @@ func TestConversationPages(t *testing.T) {
 		back.PrevCursor == nil || back.NextCursor == nil {
 		t.Fatalf("before session %d: %+v", sessions[0].ID, back)
 	}
-	start, err := a.GetConversation(ConversationRequest{ID: conv, Before: *back.PrevCursor, Limit: 100})
+	start, err := a.Conversations.GetConversation(ConversationRequest{ID: conv, Before: *back.PrevCursor, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,22 +119,22 @@ func TestConversationPages(t *testing.T) {
 	}
 
 	for _, bad := range []ConversationRequest{{ID: conv + 100}, {ID: conv, SessionID: 999}} {
-		if _, err := a.GetConversation(bad); !errors.Is(err, store.ErrNotFound) {
+		if _, err := a.Conversations.GetConversation(bad); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("GetConversation(%+v) = %v, want not found", bad, err)
 		}
 	}
-	if _, err := a.GetConversation(ConversationRequest{ID: conv, After: "%%"}); !errors.Is(err, ErrBadCursor) {
+	if _, err := a.Conversations.GetConversation(ConversationRequest{ID: conv, After: "%%"}); !errors.Is(err, ErrBadCursor) {
 		t.Errorf("a bad cursor: %v", err)
 	}
 }
 
 func TestContactSessions(t *testing.T) {
-	a, sessions := aliceAPI(t)
+	a, sessions := aliceServices(t)
 	contact := sessions[0].Contact.ID
 	var got []int64
 	req := ContactRequest{ID: contact, Limit: 1}
 	for {
-		d, err := a.ContactSessions(req)
+		d, err := a.Sessions.ContactSessions(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +152,7 @@ func TestContactSessions(t *testing.T) {
 	if len(got) != 2 || got[0] != sessions[0].ID || got[1] != sessions[1].ID {
 		t.Fatalf("contact sessions %v, want %d then %d", got, sessions[0].ID, sessions[1].ID)
 	}
-	if _, err := a.ContactSessions(ContactRequest{ID: contact + 100}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := a.Sessions.ContactSessions(ContactRequest{ID: contact + 100}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown contact: %v", err)
 	}
 }

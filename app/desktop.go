@@ -13,15 +13,17 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
 
-// RunDesktop opens the desktop window and blocks until it is closed or ctx
-// is cancelled. assets
-// is the built web UI rooted at frontend/dist. The window calls api through
-// the Wails bindings as window.go.app.API.*.
+// RunDesktop opens the desktop window over the services and blocks until
+// it is closed or ctx is cancelled. assets is the built web UI rooted at
+// frontend/dist. The window calls the services through the Wails bindings
+// as window.go.app.<Service>.<Method>. The services start once the window
+// is up and are stopped when it goes (OnShutdown), before RunDesktop
+// returns and the caller closes the store.
 //
 // This is the only file that starts Wails. Built without the desktop or
 // production tag, Wails links a stub, so the package still vets and tests
 // without GTK; the stub makes RunDesktop fail at run time.
-func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
+func RunDesktop(ctx context.Context, svcs *Services, assets fs.FS) error {
 	// The window icon ships with the UI (frontend/public/icon.png); a build
 	// without it just has no icon.
 	icon, _ := fs.ReadFile(assets, "icon.png")
@@ -40,17 +42,11 @@ func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
 		// itself must not open them as pages.
 		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		OnStartup: func(wctx context.Context) {
-			// Wails' context carries its runtime (events, dialogs).
-			api.ctx = wctx
-			api.shell = wailsShell{ctx: wctx}
-			runtime.OnFileDrop(wctx, func(_, _ int, paths []string) {
-				go api.importDropped(paths)
-			})
-			api.catchUpIndex()
-			api.summarizeInBackground()
-			if err := api.resumeWatching(); err != nil {
-				runtime.LogErrorf(wctx, "watched folder: %v", err)
-			}
+			// Wails' context carries its runtime (events, dialogs); the
+			// services' own context is ctx, which Stop ends.
+			svcs.SetShell(wailsShell{ctx: wctx})
+			runtime.OnFileDrop(wctx, func(_, _ int, paths []string) { svcs.ImportDropped(paths) })
+			svcs.Start(ctx)
 			// Close the window when the caller cancels (SIGTERM, Ctrl+C).
 			go func() {
 				select {
@@ -64,8 +60,10 @@ func RunDesktop(ctx context.Context, api *API, assets fs.FS) error {
 				}
 			}()
 		},
-		OnShutdown:         func(context.Context) { api.stopWatching() },
-		Bind:               []interface{}{api},
+		// The window is gone: every job and call ends here, while the
+		// store and the index are still open.
+		OnShutdown:         func(context.Context) { svcs.Stop() },
+		Bind:               svcs.Bindings(),
 		LogLevelProduction: logger.INFO,
 		Linux: &linux.Options{
 			Icon:        icon,

@@ -4,20 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/sessions-app/sessions/backend/chat"
 	"github.com/sessions-app/sessions/backend/importer"
+	"github.com/sessions-app/sessions/backend/jobs"
 	"github.com/sessions-app/sessions/backend/store"
 	"github.com/sessions-app/sessions/backend/watch"
 )
 
-// SettingWatchDir is the inbox folder the desktop app watches while open.
+// SettingWatchDir is the inbox folder the app watches while open.
 const SettingWatchDir = "watch_dir"
 
 // Event names the UI listens to.
@@ -39,8 +37,9 @@ type IndexProgress struct {
 	Done    bool `json:"done"`
 }
 
-// Shell is what the API needs from the window it runs in: events to the
-// UI and the system's file dialogs. The desktop binds Wails' runtime here;
+// Shell is what the services need from the window they run in: events to
+// the UI and the system's file dialogs. The desktop gives Wails' runtime;
+// serve gives one whose events go to the browsers and whose dialogs fail;
 // the command line and tests leave it nil.
 type Shell interface {
 	Emit(event string, data any)
@@ -48,7 +47,19 @@ type Shell interface {
 	ChooseFolder(title string) (string, error)
 }
 
-// inbox runs the watched folder of the desktop app.
+// ImportsService imports exported chats (picked, dropped, uploaded or
+// landing in the watched folder), one import at a time, each followed by
+// the after-import pipeline.
+type ImportsService struct {
+	c    *core
+	sums *SummariesService
+	// importMu makes imports one at a time, whoever asks (the UI, the
+	// watcher, a drop, an upload).
+	importMu sync.Mutex
+	inbox    inbox
+}
+
+// inbox is the watched folder and its running watcher.
 type inbox struct {
 	mu     sync.Mutex
 	dir    string
@@ -56,116 +67,92 @@ type inbox struct {
 	done   chan struct{}
 }
 
-func (a *API) emit(event string, data any) {
-	if a.shell != nil {
-		a.shell.Emit(event, data)
-	}
+func newImportsService(c *core, sums *SummariesService) *ImportsService {
+	return &ImportsService{c: c, sums: sums}
 }
 
-// importPaths imports files, zips and folders with the stored settings, one
-// import at a time whoever asks (the UI, the watcher).
-func (a *API) importPaths(ctx context.Context, paths []string) (*ImportReport, error) {
-	a.importMu.Lock()
-	defer a.importMu.Unlock()
-	a.emit(EventImportBusy, true)
-	defer a.emit(EventImportBusy, false)
-	res, err := importer.New(a.st, importer.Options{Location: a.loc}).ImportPaths(ctx, paths)
+// importPaths imports files, zips and folders with the stored settings and
+// runs the after-import pipeline before it returns, so that what the
+// report lists is summarized and searchable; the model summaries start
+// after it.
+func (s *ImportsService) importPaths(ctx context.Context, paths []string) (*ImportReport, error) {
+	s.importMu.Lock()
+	defer s.importMu.Unlock()
+	s.c.emit(EventImportBusy, true)
+	defer s.c.emit(EventImportBusy, false)
+	res, err := importer.New(s.c.st, importer.Options{Location: s.c.loc}).ImportPaths(ctx, paths)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("import: %w", err)
 	}
 	rep := buildReport(res)
-	a.catchUpIndex()
-	a.summarizeInBackground()
-	return &rep, nil
-}
-
-// catchUpIndex brings the search index up to date in the background,
-// telling the UI how far it is; a call while one runs is folded into it.
-func (a *API) catchUpIndex() {
-	a.syncMu.Lock()
-	if a.syncing {
-		a.syncAgain = true
-		a.syncMu.Unlock()
-		return
+	if ctx.Err() != nil {
+		return &rep, nil // cancelled: what was imported catches up at the next start
 	}
-	a.syncing = true
-	a.syncMu.Unlock()
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				slog.Error("search index update panicked", "panic", p)
-			}
-		}()
-		for {
-			last := time.Time{}
-			err := a.tl.Sync(a.ctx, func(done, total int) {
-				if time.Since(last) >= 100*time.Millisecond { // at most ~10 events a second
-					a.emit(EventIndexProgress, IndexProgress{Indexed: done, Total: total})
-					last = time.Now()
-				}
-			})
-			if err != nil && a.ctx.Err() == nil {
-				slog.Error("search index update failed", "err", err)
-			}
-			a.syncMu.Lock()
-			if !a.syncAgain || a.ctx.Err() != nil {
-				a.syncing = false
-				a.syncMu.Unlock()
-				a.emit(EventIndexProgress, IndexProgress{Done: true})
-				return
-			}
-			a.syncAgain = false
-			a.syncMu.Unlock()
-		}
-	}()
+	after := jobs.AfterImport{Store: s.c.st, Timeline: s.c.tl, IndexProgress: s.c.indexProgress(), Upgrade: s.sums.upgrade}
+	if err := after.Run(ctx); err != nil && ctx.Err() == nil {
+		// The import is saved; its summaries and index catch up at the
+		// next start, or the next import.
+		s.c.log.Error("after the import", "err", err)
+	}
+	s.c.emit(EventIndexProgress, IndexProgress{Done: true})
+	return &rep, nil
 }
 
 // ImportFiles imports the given files, zips or folders (dropped on the
 // window or picked in a dialog) and returns the report.
-func (a *API) ImportFiles(paths []string) (*ImportReport, error) {
+func (s *ImportsService) ImportFiles(paths []string) (*ImportReport, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no files to import")
 	}
-	return a.importPaths(a.ctx, paths)
+	ctx, done, err := s.c.call()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return s.importPaths(ctx, paths)
 }
 
 // ChooseAndImport opens the system's file dialog and imports what the
 // user picks; a cancelled dialog gives an empty report.
-func (a *API) ChooseAndImport() (*ImportReport, error) {
-	if a.shell == nil {
-		return nil, errors.New("no window to open a dialog in")
+func (s *ImportsService) ChooseAndImport() (*ImportReport, error) {
+	sh, err := s.c.dialogs()
+	if err != nil {
+		return nil, err
 	}
-	paths, err := a.shell.ChooseFiles("Import exported chats")
+	// The dialog is not a call in flight: closing the app must not wait
+	// for the user to answer it.
+	paths, err := sh.ChooseFiles("Import exported chats")
 	if err != nil {
 		return nil, fmt.Errorf("open file dialog: %w", err)
 	}
 	if len(paths) == 0 {
 		return &ImportReport{Files: []ImportFileView{}}, nil
 	}
-	return a.importPaths(a.ctx, paths)
+	return s.ImportFiles(paths)
 }
 
 // WatchFolder returns the watched inbox folder, "" when there is none.
-func (a *API) WatchFolder() string {
-	a.inbox.mu.Lock()
-	defer a.inbox.mu.Unlock()
-	return a.inbox.dir
+func (s *ImportsService) WatchFolder() string {
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
+	return s.inbox.dir
 }
 
 // ChooseWatchFolder lets the user pick the inbox folder, remembers it and
 // starts watching it. A cancelled dialog keeps the current folder.
-func (a *API) ChooseWatchFolder() (string, error) {
-	if a.shell == nil {
-		return "", errors.New("no window to open a dialog in")
+func (s *ImportsService) ChooseWatchFolder() (string, error) {
+	sh, err := s.c.dialogs()
+	if err != nil {
+		return "", err
 	}
-	dir, err := a.shell.ChooseFolder("Folder to watch for exports")
+	dir, err := sh.ChooseFolder("Folder to watch for exports")
 	if err != nil {
 		return "", fmt.Errorf("open folder dialog: %w", err)
 	}
 	if dir == "" {
-		return a.WatchFolder(), nil
+		return s.WatchFolder(), nil
 	}
-	if err := a.SetWatchFolder(dir); err != nil {
+	if err := s.SetWatchFolder(dir); err != nil {
 		return "", err
 	}
 	return dir, nil
@@ -173,20 +160,25 @@ func (a *API) ChooseWatchFolder() (string, error) {
 
 // SetWatchFolder remembers dir as the inbox folder and watches it; "" stops
 // watching.
-func (a *API) SetWatchFolder(dir string) error {
+func (s *ImportsService) SetWatchFolder(dir string) error {
+	ctx, done, err := s.c.call()
+	if err != nil {
+		return err
+	}
+	defer done()
 	if dir != "" {
 		if err := (watch.Config{Dir: dir}).Validate(); err != nil {
 			return err
 		}
-		if inside(dir, a.dataDir) || inside(a.dataDir, dir) {
-			return fmt.Errorf("watch %s: that folder holds the app's own data (%s); choose the folder your exports are saved to", dir, a.dataDir)
+		if inside(dir, s.c.dataDir) || inside(s.c.dataDir, dir) {
+			return fmt.Errorf("watch %s: that folder holds the app's own data (%s); choose the folder your exports are saved to", dir, s.c.dataDir)
 		}
 	}
-	err := a.st.Update(a.ctx, func(tx *store.Tx) error { return tx.SetSetting(a.ctx, SettingWatchDir, dir) })
+	err = s.c.st.Update(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, SettingWatchDir, dir) })
 	if err != nil {
-		return err
+		return fmt.Errorf("remember the watched folder: %w", err)
 	}
-	a.startWatching(dir)
+	s.startWatching(dir)
 	return nil
 }
 
@@ -199,38 +191,38 @@ func inside(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// startWatching replaces the running watcher (if any) with one on dir.
-func (a *API) startWatching(dir string) {
-	a.stopWatching()
-	a.inbox.mu.Lock()
-	defer a.inbox.mu.Unlock()
-	a.inbox.dir = dir
+// startWatching replaces the running watcher (if any) with one on dir. The
+// watcher is a job of the services: Stop ends it.
+func (s *ImportsService) startWatching(dir string) {
+	s.stopWatching()
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
+	s.inbox.dir = dir
 	if dir == "" {
 		return
 	}
-	ctx, cancel := context.WithCancel(a.ctx)
+	ctx, cancel := context.WithCancel(s.c.jobs.Context())
 	done := make(chan struct{})
-	a.inbox.cancel, a.inbox.done = cancel, done
-	handler := &inboxHandler{api: a, inbox: importer.New(a.st, importer.Options{Location: a.loc}).Inbox(nil)}
-	go func() {
+	handler := &inboxHandler{s: s, inbox: importer.New(s.c.st, importer.Options{Location: s.c.loc}).Inbox(nil)}
+	started := s.c.jobs.Go("watcher", func(context.Context) {
 		defer close(done)
-		defer func() {
-			if p := recover(); p != nil {
-				slog.Error("watcher panicked", "dir", dir, "panic", p)
-			}
-		}()
-		if err := watch.New(watch.Config{Dir: dir}, handler, nil).Run(ctx); err != nil {
-			slog.Error("watcher stopped", "dir", dir, "err", err)
+		if err := watch.New(watch.Config{Dir: dir}, handler, s.c.log).Run(ctx); err != nil && ctx.Err() == nil {
+			s.c.log.Error("watcher stopped", "dir", dir, "err", err)
 		}
-	}()
+	})
+	if !started {
+		cancel()
+		return
+	}
+	s.inbox.cancel, s.inbox.done = cancel, done
 }
 
 // stopWatching stops the watcher and waits for it; safe to call twice.
-func (a *API) stopWatching() {
-	a.inbox.mu.Lock()
-	cancel, done := a.inbox.cancel, a.inbox.done
-	a.inbox.cancel, a.inbox.done = nil, nil
-	a.inbox.mu.Unlock()
+func (s *ImportsService) stopWatching() {
+	s.inbox.mu.Lock()
+	cancel, done := s.inbox.cancel, s.inbox.done
+	s.inbox.cancel, s.inbox.done = nil, nil
+	s.inbox.mu.Unlock()
 	if cancel != nil {
 		cancel()
 		<-done
@@ -238,39 +230,32 @@ func (a *API) stopWatching() {
 }
 
 // resumeWatching starts watching the stored inbox folder, if any.
-func (a *API) resumeWatching() error {
-	dir, err := a.st.Setting(a.ctx, SettingWatchDir)
+func (s *ImportsService) resumeWatching(ctx context.Context) error {
+	dir, err := s.c.st.Setting(ctx, SettingWatchDir)
 	if errors.Is(err, store.ErrNotFound) || dir == "" {
 		return nil
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("read the watched folder: %w", err)
 	}
 	if err := (watch.Config{Dir: dir}).Validate(); err != nil {
 		// The folder may be on a disk that is not mounted now: keep the
 		// setting, tell the log, open the app anyway.
-		slog.Warn("watched folder unavailable", "dir", dir, "err", err)
+		s.c.log.Warn("watched folder unavailable", "dir", dir, "err", err)
+		s.inbox.mu.Lock()
+		s.inbox.dir = dir
+		s.inbox.mu.Unlock()
 		return nil
 	}
-	a.startWatching(dir)
+	s.startWatching(dir)
 	return nil
 }
 
-// importDropped imports files dropped on the window and tells the UI.
-func (a *API) importDropped(paths []string) {
-	rep, err := a.importPaths(a.ctx, paths)
-	if err != nil {
-		slog.Warn("import of dropped files failed", "err", err)
-		return
-	}
-	a.emit(EventImportReport, rep)
-}
-
-// inboxHandler imports what the watcher finds, through the same lock as
-// the user's own imports, and tells the UI. Which files it takes is the
-// importer's Inbox's rule.
+// inboxHandler imports what the watcher finds, through the same lock and
+// pipeline as the user's own imports, and tells the UI. Which files it
+// takes is the importer's Inbox's rule.
 type inboxHandler struct {
-	api   *API
+	s     *ImportsService
 	inbox *importer.Inbox
 }
 
@@ -282,12 +267,16 @@ func (h *inboxHandler) Import(ctx context.Context, path string) {
 	if !importer.MaybeExport(ctx, path) {
 		return // a photo or a note in the inbox: not ours to report
 	}
-	rep, err := h.api.importPaths(ctx, []string{path})
+	rep, err := h.s.importPaths(ctx, []string{path})
 	if err != nil {
-		slog.Warn("watched import failed", "path", path, "err", err)
+		if ctx.Err() == nil {
+			h.s.c.log.Warn("watched import failed", "path", path, "err", err)
+		}
 		return
 	}
-	h.api.emit(EventImportReport, rep)
+	if ctx.Err() == nil {
+		h.s.c.emit(EventImportReport, rep)
+	}
 }
 
 func buildReport(res importer.Result) ImportReport {
@@ -319,46 +308,4 @@ func buildReport(res importer.Result) ImportReport {
 		report.Files = append(report.Files, v)
 	}
 	return report
-}
-
-// runWatch is `sessions watch DIR`: import what lands in DIR until stopped.
-func runWatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("watch", &cfg)
-	opts := importFlags(fset)
-	settle := fset.Duration("settle", 2*time.Second, "how long a file must stay unchanged")
-	pos, err := parseInterleaved(fset, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError{errors.New("want exactly one folder to watch")}
-	}
-	o, err := opts()
-	if err != nil {
-		return err
-	}
-	wcfg := watch.Config{Dir: pos[0], Settle: *settle}
-	if err := wcfg.Validate(); err != nil {
-		return err
-	}
-	b, err := open(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	imp := importer.New(b.st, o)
-	inbox := imp.Inbox(func(r importer.FileReport) {
-		if r.Err != nil {
-			fmt.Fprintf(stderr, "sessions: %v\n", r.Err)
-		}
-		if err := b.runBuiltinSummaries(ctx); err != nil {
-			fmt.Fprintf(stderr, "sessions: %v\n", err)
-		}
-		if err := b.syncIndex(ctx, stderr); err != nil {
-			fmt.Fprintf(stderr, "sessions: %v\n", err)
-		}
-		printImportReport(stdout, buildReport(importer.Result{Files: []importer.FileReport{r}}))
-	})
-	fmt.Fprintf(stdout, "Watching %s (Ctrl-C to stop)\n", pos[0])
-	return watch.New(wcfg, inbox, nil).Run(ctx)
 }

@@ -38,37 +38,28 @@ func (r *recordingShell) saw(event string) bool {
 	return false
 }
 
-func newTestAPI(t *testing.T) (*API, *recordingShell) {
+// newTestServices are the services over an empty library in a temp dir,
+// with a recording shell; cleanup stops them before the library closes.
+func newTestServices(t *testing.T) (*Services, *recordingShell) {
 	t.Helper()
 	cfg := Config{DataDir: t.TempDir()}
 	b, err := open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := b.api(context.Background(), cfg)
 	shell := &recordingShell{}
-	a.shell = shell
+	s := NewServices(context.Background(), Deps{Store: b.st, Timeline: b.tl, DataDir: cfg.DataDir, Shell: shell})
 	t.Cleanup(func() {
-		a.stopWatching()
-		// Let a background index catch-up finish before closing.
-		for i := 0; i < 200; i++ {
-			a.syncMu.Lock()
-			busy := a.syncing
-			a.syncMu.Unlock()
-			if !busy {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		s.Stop()
 		b.Close()
 	})
-	return a, shell
+	return s, shell
 }
 
 func TestChooseAndImport(t *testing.T) {
-	a, shell := newTestAPI(t)
+	s, shell := newTestServices(t)
 	shell.files = []string{aliceFile}
-	rep, err := a.ChooseAndImport()
+	rep, err := s.Imports.ChooseAndImport()
 	if err != nil || len(rep.Files) != 1 || rep.Totals.Messages != 13 || rep.Totals.Sessions != 2 {
 		t.Fatalf("report = %+v, %v", rep, err)
 	}
@@ -76,21 +67,21 @@ func TestChooseAndImport(t *testing.T) {
 		t.Fatal("no busy event")
 	}
 	shell.files = nil // the user cancels the dialog
-	rep, err = a.ChooseAndImport()
+	rep, err = s.Imports.ChooseAndImport()
 	if err != nil || len(rep.Files) != 0 {
 		t.Fatalf("cancelled dialog: %+v, %v", rep, err)
 	}
 }
 
 func TestWatchedFolder(t *testing.T) {
-	a, shell := newTestAPI(t)
-	if err := a.SetWatchFolder(a.dataDir); err == nil || !strings.Contains(err.Error(), "own data") {
+	s, shell := newTestServices(t)
+	if err := s.Imports.SetWatchFolder(s.c.dataDir); err == nil || !strings.Contains(err.Error(), "own data") {
 		t.Fatalf("the data dir was accepted as inbox: %v", err)
 	}
 	inbox := t.TempDir()
 	shell.folder = inbox
-	got, err := a.ChooseWatchFolder()
-	if err != nil || got != inbox || a.WatchFolder() != inbox {
+	got, err := s.Imports.ChooseWatchFolder()
+	if err != nil || got != inbox || s.Imports.WatchFolder() != inbox {
 		t.Fatalf("ChooseWatchFolder = %q, %v", got, err)
 	}
 	data, _ := os.ReadFile(aliceFile)
@@ -104,15 +95,15 @@ func TestWatchedFolder(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	page, err := a.ListSessions(ListRequest{})
+	page, err := s.Sessions.ListSessions(ListRequest{})
 	if err != nil || page.Total != 2 {
 		t.Fatalf("after the watched import: %+v, %v", page, err)
 	}
 	// The folder is remembered for the next start.
-	if v, err := a.st.Setting(context.Background(), SettingWatchDir); err != nil || v != inbox {
+	if v, err := s.c.st.Setting(context.Background(), SettingWatchDir); err != nil || v != inbox {
 		t.Fatalf("stored folder = %q, %v", v, err)
 	}
-	if err := a.SetWatchFolder(""); err != nil || a.WatchFolder() != "" {
+	if err := s.Imports.SetWatchFolder(""); err != nil || s.Imports.WatchFolder() != "" {
 		t.Fatalf("stop watching: %v", err)
 	}
 }

@@ -190,9 +190,10 @@ func TestDesktopNoteOnRemoteOllama(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	a := b.api(ctx, cfg)
-	a.summarizeOnce(ctx)
-	st, err := a.SummaryStatus()
+	a := b.services(ctx)
+	defer a.Stop()
+	a.Summaries.summarizeOnce(ctx)
+	st, err := a.Summaries.SummaryStatus()
 	if err != nil {
 		t.Fatal(err)
 	}

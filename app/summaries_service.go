@@ -6,12 +6,12 @@ import (
 
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/sessions-app/sessions/backend/jobs"
 	"github.com/sessions-app/sessions/backend/store"
 	"github.com/sessions-app/sessions/backend/summaries"
 	"github.com/sessions-app/sessions/backend/summarize"
@@ -160,16 +160,24 @@ func checkOllama(ctx context.Context, c ollamaChoice) (summarize.Summarizer, err
 	return o, nil
 }
 
-// summaryRun is the desktop's background summarizing.
-type summaryRun struct {
+// SummariesService makes the model summaries in the background and tells
+// the UI how far they are.
+type SummariesService struct {
+	c *core
+	// task drains the summary queue with the best summarizer at hand.
+	task *jobs.Task
+
 	mu       sync.Mutex
-	running  bool
-	again    bool
-	cancel   context.CancelFunc
 	last     summaries.Progress
-	upgraded bool // built-in summaries were queued for the model in this run of the app
+	upgraded bool // built-in summaries were queued for the model since the last import
 	note     string
 	detail   string
+}
+
+func newSummariesService(c *core) *SummariesService {
+	s := &SummariesService{c: c}
+	s.task = c.jobs.Task("summaries", s.summarizeOnce)
+	return s
 }
 
 // shortReason says in a few words why Ollama cannot be used.
@@ -201,118 +209,88 @@ type SummaryStatus struct {
 }
 
 // SummaryStatus tells how far summarizing is and with what.
-func (a *API) SummaryStatus() (*SummaryStatus, error) {
-	n, err := a.st.SummaryJobCount(a.ctx)
+func (s *SummariesService) SummaryStatus() (*SummaryStatus, error) {
+	ctx, done, err := s.c.call()
 	if err != nil {
 		return nil, err
 	}
-	a.sum.mu.Lock()
-	defer a.sum.mu.Unlock()
-	return &SummaryStatus{Progress: a.sum.last, Pending: n, Note: a.sum.note, NoteDetail: a.sum.detail}, nil
+	defer done()
+	n, err := s.c.st.SummaryJobCount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &SummaryStatus{Progress: s.last, Pending: n, Note: s.note, NoteDetail: s.detail}, nil
 }
 
 // Resummarize summarizes one session again, now, in the background.
-func (a *API) Resummarize(id int64) error {
-	if _, err := a.st.EnqueueSummaries(a.ctx, store.QueueOne, id, a.now().UnixMilli(), true); err != nil {
+func (s *SummariesService) Resummarize(id int64) error {
+	ctx, done, err := s.c.call()
+	if err != nil {
 		return err
 	}
-	a.summarizeInBackground()
+	defer done()
+	if _, err := s.c.st.EnqueueSummaries(ctx, store.QueueOne, id, s.c.now().UnixMilli(), true); err != nil {
+		return err
+	}
+	s.task.Kick()
 	return nil
 }
 
 // CancelSummaries stops the running summaries; what is left stays queued
 // for the next start.
-func (a *API) CancelSummaries() {
-	a.sum.mu.Lock()
-	defer a.sum.mu.Unlock()
-	a.sum.again = false
-	if a.sum.cancel != nil {
-		a.sum.cancel()
-	}
+func (s *SummariesService) CancelSummaries() { s.task.Cancel() }
+
+// upgrade asks the model to replace the built-in summaries an import just
+// made, once it is at hand.
+func (s *SummariesService) upgrade() {
+	s.mu.Lock()
+	s.upgraded = false
+	s.mu.Unlock()
+	s.task.Kick()
 }
 
-// summarizeInBackground drains the summary queue with the best summarizer
-// at hand; a call while it runs asks for one more round.
-func (a *API) summarizeInBackground() {
-	a.sum.mu.Lock()
-	if a.sum.running {
-		a.sum.again = true
-		a.sum.mu.Unlock()
+// summarizeOnce is one round of the summaries task.
+func (s *SummariesService) summarizeOnce(ctx context.Context) {
+	sum, choice, why := chooseSummarizer(ctx, s.c.st, ModelConfig{})
+	if ctx.Err() != nil {
 		return
 	}
-	a.sum.running = true
-	ctx, cancel := context.WithCancel(a.ctx)
-	a.sum.cancel = cancel
-	a.sum.mu.Unlock()
-	go func() {
-		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				slog.Error("summaries panicked", "panic", p)
-			}
-			a.sum.mu.Lock()
-			a.sum.running, a.sum.cancel = false, nil
-			a.sum.mu.Unlock()
-		}()
-		for {
-			a.summarizeOnce(ctx)
-			a.sum.mu.Lock()
-			again := a.sum.again && ctx.Err() == nil
-			a.sum.again = false
-			a.sum.mu.Unlock()
-			if !again {
-				return
-			}
-		}
-	}()
-}
-
-func (a *API) summarizeOnce(ctx context.Context) {
-	sum, choice, why := chooseSummarizer(ctx, a.st, ModelConfig{})
-	a.sum.mu.Lock()
-	a.sum.note, a.sum.detail = "", ""
+	s.mu.Lock()
+	s.note, s.detail = "", ""
 	switch {
 	case why != nil:
-		a.sum.note = "Built-in summaries: " + shortReason(why, choice)
-		a.sum.detail = why.Error()
+		s.note = "Built-in summaries: " + shortReason(why, choice)
+		s.detail = why.Error()
 	case choice.Remote:
 		// The window says it too, as the CLI does on stderr: conversations
 		// leave this machine.
-		a.sum.note = fmt.Sprintf("Summaries come from Ollama at %s, another machine: the conversations are sent there", choice.Host)
-		a.sum.detail = remoteNotice(choice)
+		s.note = fmt.Sprintf("Summaries come from Ollama at %s, another machine: the conversations are sent there", choice.Host)
+		s.detail = remoteNotice(choice)
 	}
-	upgrade := why == nil && !a.sum.upgraded
+	upgrade := why == nil && !s.upgraded
 	if upgrade {
-		a.sum.upgraded = true
+		s.upgraded = true
 	}
-	a.sum.mu.Unlock()
+	s.mu.Unlock()
 	if upgrade {
-		if _, err := a.st.EnqueueSummaries(ctx, store.QueueBuiltin, 0, a.now().UnixMilli(), false); err != nil {
-			slog.Warn("queue built-in summaries for the model", "err", err)
+		if _, err := s.c.st.EnqueueSummaries(ctx, store.QueueBuiltin, 0, s.c.now().UnixMilli(), false); err != nil && ctx.Err() == nil {
+			s.c.log.Warn("queue built-in summaries for the model", "err", err)
 		}
 	}
-	r := summaries.New(a.st, sum, summaries.Options{
-		OnStored: func(int64) { a.catchUpIndex() },
+	r := summaries.New(s.c.st, sum, summaries.Options{
+		OnStored: func(int64) { s.c.index.Kick() },
 		Progress: func(p summaries.Progress) {
-			a.sum.mu.Lock()
-			a.sum.last = p
-			a.sum.mu.Unlock()
-			a.emit(EventSummaryProgress, p)
+			s.mu.Lock()
+			s.last = p
+			s.mu.Unlock()
+			s.c.emit(EventSummaryProgress, p)
 		},
 	})
 	if _, err := r.Run(ctx); err != nil && ctx.Err() == nil {
-		slog.Warn("summaries stopped", "err", err)
+		s.c.log.Warn("summaries stopped", "err", err)
 	}
-}
-
-// runBuiltinSummaries gives every queued session a built-in summary: fast
-// enough to run right after an import, so no session is left without one.
-func (b *backend) runBuiltinSummaries(ctx context.Context) error {
-	_, err := summaries.New(b.st, summarize.Builtin{}, summaries.Options{}).Run(ctx)
-	if err != nil {
-		return fmt.Errorf("summarize: %w", err)
-	}
-	return nil
 }
 
 func runSummarize(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {

@@ -1,5 +1,11 @@
 package app
 
+import (
+	"time"
+
+	"github.com/sessions-app/sessions/backend/store"
+)
+
 // The JSON shapes below are shared by the command line (--json) and the UI:
 // the frontend reads exactly these fields, so renaming one is an API change.
 
@@ -177,4 +183,64 @@ type ContactDetail struct {
 	Total      int           `json:"total"`
 	Sessions   []SessionView `json:"sessions"`
 	NextCursor *string       `json:"next_cursor"`
+}
+
+// viewer turns stored rows into the views above: times in the viewer's
+// zone, a session's status as of now.
+type viewer struct {
+	loc *time.Location
+	now func() time.Time
+}
+
+func (v viewer) messageView(m store.Message) MessageView {
+	mv := MessageView{At: v.timeString(m.At), Author: optional(m.Author), Role: m.Role, Kind: m.Kind, Body: m.Body,
+		Attachments: m.Attachments}
+	if mv.Attachments == nil {
+		mv.Attachments = []string{}
+	}
+	return mv
+}
+
+func (v viewer) sessionView(s store.Session) SessionView {
+	sv := SessionView{
+		ID:             s.ID,
+		ConversationID: s.ConversationID,
+		Contact:        ContactView{ID: s.ContactID, Name: s.ContactName, Email: optional(s.ContactEmail)},
+		Channel:        s.Channel,
+		Status:         store.StatusActive,
+		StartedAt:      v.timeString(s.StartedAt),
+		MessageCount:   s.MessageCount,
+		Summary:        optional(s.Summary),
+		SummarySource:  optional(s.SummarySource),
+		SummaryError:   optional(s.SummaryError),
+		Sentiment:      optional(s.Sentiment),
+		Labels:         s.Labels,
+		Fields:         s.Fields,
+		Handoff:        HandoffView{Bot: optional(s.Bot), Agent: optional(s.HandoffAgent)},
+	}
+	if !s.Active(v.now().UnixMilli()) {
+		sv.Status = store.StatusCompleted
+		end := v.timeString(s.LastMessageAt)
+		sv.EndedAt = &end
+		d := (s.LastMessageAt - s.StartedAt) / 1000
+		sv.DurationS = &d
+	}
+	if s.HandoffAt != 0 {
+		at := v.timeString(s.HandoffAt)
+		sv.Handoff.At = &at
+		wait := s.HandoffWaitMS / 1000
+		sv.Handoff.WaitS = &wait
+	}
+	sv.Handoff.BotOnly = s.Bot != "" && s.HandoffAgent == ""
+	if sv.Labels == nil {
+		sv.Labels = []string{}
+	}
+	if sv.Fields == nil {
+		sv.Fields = map[string]string{}
+	}
+	return sv
+}
+
+func (v viewer) timeString(ms int64) string {
+	return time.UnixMilli(ms).In(v.loc).Format(time.RFC3339)
 }
