@@ -7,6 +7,7 @@ let w: FakeWindow
 afterEach(() => {
   w?.remove()
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
 
 async function started(dialogs = true, watchFolder = '') {
@@ -78,6 +79,7 @@ describe('ImportsStore', () => {
   it('uploads the files picked in a browser', async () => {
     w = fakeWails()
     w.remove() // a browser: HTTP
+    vi.spyOn(console, 'info').mockImplementation(() => {})
     const fetch = vi.fn(async () => new Response(JSON.stringify(report([{ path: 'a.txt', messages: 1 }]))))
     vi.stubGlobal('fetch', fetch)
     const s = new ImportsStore()

@@ -68,9 +68,9 @@ describe('TimelineStore', () => {
   it('drops the answer to a status the user has left', async () => {
     w = fakeWails({ rows: [session({ id: 2, status: 'active' }), session({ id: 1 })] })
     let release: () => void = () => {}
-    const slow = w.app.SessionsService.ListSessions.getMockImplementation()!
+    const slow = w.app.SessionsService.ListSessions.getMockImplementation() as (req: unknown) => unknown
     w.app.SessionsService.ListSessions.mockImplementationOnce(
-      (req) => new Promise((resolve) => (release = () => resolve(slow(req)))),
+      (req: unknown) => new Promise((resolve) => (release = () => resolve(slow(req)))),
     )
     const { t } = store()
     const first = t.show('all')

@@ -1,0 +1,309 @@
+// The whole UI against a fake desktop window (window.go and
+// window.runtime) or a fake server (fetch): the timeline, its status
+// switch and pages, the router's back and forward, imports and progress.
+
+import { fireEvent, render, screen, within } from '@testing-library/svelte'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import App from './App.svelte'
+import { saveToken, TOKEN_KEY } from './lib/api'
+import { HOSTILE_BODY, HOSTILE_NAME, report, session, sessions } from './lib/testdata/data'
+import { fakeWails, settle, type FakeOptions, type FakeWindow } from './lib/testdata/wails'
+
+let w: FakeWindow | null = null
+
+beforeEach(() => {
+  history.replaceState(null, '', '#/sessions')
+  localStorage.clear()
+})
+
+afterEach(() => {
+  w?.remove()
+  w = null
+  vi.unstubAllGlobals()
+  saveToken('')
+})
+
+async function open(opts: FakeOptions = {}, pageSize = 3) {
+  w = fakeWails(opts)
+  const r = render(App, { pageSize })
+  await settle()
+  return r
+}
+
+const ids = () => [...document.querySelectorAll<HTMLElement>('.timeline .row')].map((r) => Number(r.dataset.id))
+const pressed = () => screen.getAllByRole('button', { pressed: true }).map((b) => b.textContent?.trim())
+const moved = () => new Promise((r) => window.addEventListener('hashchange', r, { once: true }))
+
+describe('timeline', () => {
+  it('shows the first page newest first and says so in the window log', async () => {
+    await open({ rows: sessions(5) })
+    expect(ids()).toEqual([5, 4, 3])
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Sessions')
+    expect(w!.logs).toContain('sessions-ui: rendered 3 rows')
+  })
+
+  it('loads more until the end text', async () => {
+    await open({ rows: sessions(7) })
+    await fireEvent.click(screen.getByRole('button', { name: 'Load More Sessions' }))
+    await settle()
+    expect(ids()).toEqual([7, 6, 5, 4, 3, 2])
+    expect(screen.queryByText("You've reached the end of the sessions.")).toBeNull()
+    await fireEvent.click(screen.getByRole('button', { name: 'Load More Sessions' }))
+    await settle()
+    expect(ids()).toEqual([7, 6, 5, 4, 3, 2, 1])
+    expect(screen.getByText("You've reached the end of the sessions.")).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Load More Sessions' })).toBeNull()
+    expect(w!.logs.filter((l) => l.startsWith('sessions-ui: rendered'))).toEqual([
+      'sessions-ui: rendered 3 rows',
+      'sessions-ui: rendered 6 rows',
+      'sessions-ui: rendered 7 rows',
+    ])
+  })
+
+  it('switches status through the URL, and back and forward restore the view', async () => {
+    const rows = [session({ id: 3, status: 'active' }), session({ id: 2 }), session({ id: 1, status: 'active' })]
+    await open({ rows })
+    expect(pressed()).toEqual(['All Sessions'])
+    expect(ids()).toEqual([3, 2, 1])
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Active Sessions' }))
+    await settle()
+    expect(location.hash).toBe('#/sessions?status=active')
+    expect(pressed()).toEqual(['Active Sessions'])
+    expect(ids()).toEqual([3, 1])
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Completed Sessions' }))
+    await settle()
+    expect(location.hash).toBe('#/sessions?status=completed')
+    expect(ids()).toEqual([2])
+
+    history.back()
+    await moved()
+    await settle()
+    expect(pressed()).toEqual(['Active Sessions'])
+    expect(ids()).toEqual([3, 1])
+
+    history.back()
+    await moved()
+    await settle()
+    expect(pressed()).toEqual(['All Sessions'])
+    expect(ids()).toEqual([3, 2, 1])
+
+    history.forward()
+    await moved()
+    await settle()
+    expect(pressed()).toEqual(['Active Sessions'])
+    expect(w!.requests.map((r) => r.status)).toEqual(['all', 'active', 'completed', 'active', 'all', 'active'])
+  })
+
+  it('opens the view the URL names, as after a reload', async () => {
+    history.replaceState(null, '', '#/sessions?status=completed')
+    await open({ rows: [session({ id: 2, status: 'active' }), session({ id: 1 })] })
+    expect(pressed()).toEqual(['Completed Sessions'])
+    expect(ids()).toEqual([1])
+  })
+
+  it('renders a hostile message body and contact name as text', async () => {
+    const alert = vi.fn()
+    vi.stubGlobal('alert', alert)
+    await open({ rows: [session({ id: 1, contact: { id: 1, name: HOSTILE_NAME, email: null }, summary: HOSTILE_BODY })] })
+    const row = document.querySelector('.row')!
+    expect(row.querySelector('.row-name')?.textContent).toBe(HOSTILE_NAME)
+    expect(row.querySelector('.row-summary')?.textContent).toBe(HOSTILE_BODY)
+    expect(document.querySelector('.page img, .page script')).toBeNull()
+    expect(alert).not.toHaveBeenCalled()
+  })
+
+  it('shows why the first page failed, and tries again', async () => {
+    w = fakeWails({ rows: sessions(2) })
+    w.app.SessionsService.ListSessions.mockRejectedValueOnce('list sessions: database is locked')
+    render(App, { pageSize: 3 })
+    await settle()
+    const alert = screen.getByRole('alert')
+    expect(within(alert).getByText('list sessions: database is locked')).toBeTruthy()
+    expect(w.logs).toContain('sessions-ui: error: list sessions: database is locked')
+    await fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }))
+    await settle()
+    expect(ids()).toEqual([2, 1])
+  })
+
+  it('shows the empty state, and says so in the log', async () => {
+    await open({ info: { data_dir: '/home/me/.local/share/sessions' } })
+    expect(screen.getByRole('heading', { name: 'No sessions yet' })).toBeTruthy()
+    expect(screen.getByText('/home/me/.local/share/sessions')).toBeTruthy()
+    expect(w!.logs).toContain('sessions-ui: empty state')
+  })
+
+  it('says nothing matches under a filter', async () => {
+    history.replaceState(null, '', '#/sessions?status=active')
+    await open({ rows: [session({ id: 1 })] })
+    expect(screen.getByRole('heading', { name: 'No active sessions' })).toBeTruthy()
+  })
+})
+
+describe('layout', () => {
+  it.each([
+    ['Insights', '#/insights'],
+    ['Labels', '#/labels'],
+    ['Settings', '#/settings'],
+  ])('opens %s from the sidebar as a page of its own', async (name, hash) => {
+    await open({ rows: sessions(1) })
+    const link = screen.getByRole('link', { name })
+    expect(link.getAttribute('href')).toBe(hash)
+    location.hash = hash
+    await moved()
+    await settle()
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(name)
+    expect(link.getAttribute('aria-current')).toBe('page')
+    expect(document.querySelector('.placeholder p')?.textContent?.length).toBeGreaterThan(20)
+    expect(document.body.textContent).not.toMatch(/TODO|coming soon|next release/i)
+    history.back()
+    await moved()
+    await settle()
+    expect(ids()).toEqual([1])
+  })
+
+  it('switches the theme from the sidebar and keeps the pick', async () => {
+    await open()
+    const button = screen.getByRole('button', { name: /^Theme:/ })
+    await fireEvent.click(button)
+    expect(document.documentElement.dataset.theme).toBe('light')
+    await fireEvent.click(button)
+    expect(document.documentElement.dataset.theme).toBe('dark')
+    expect(localStorage.getItem('sessions.theme')).toBe('dark')
+  })
+})
+
+describe('in the desktop window', () => {
+  it('imports through the system dialog, shows the report and reloads the list', async () => {
+    await open({ rows: sessions(2) })
+    w!.app.ImportsService.ChooseAndImport.mockResolvedValue(report([{ messages: 13, sessions: 2 }]))
+    const before = w!.requests.length
+    await fireEvent.click(screen.getByRole('button', { name: 'Import' }))
+    await settle()
+    expect(w!.app.ImportsService.ChooseAndImport).toHaveBeenCalledOnce()
+    expect(screen.getByRole('heading', { name: 'Import finished' })).toBeTruthy()
+    expect(w!.requests.length).toBe(before + 1)
+    await fireEvent.click(screen.getByRole('button', { name: 'Dismiss import report' }))
+    expect(screen.queryByRole('heading', { name: 'Import finished' })).toBeNull()
+  })
+
+  it('shows the report of an import:report event, keeping the status filter', async () => {
+    history.replaceState(null, '', '#/sessions?status=active')
+    await open({ rows: [session({ id: 1, status: 'active' })] })
+    w!.emit('import:report', report([{ messages: 1 }]))
+    await settle()
+    expect(screen.getByRole('heading', { name: 'Import finished' })).toBeTruthy()
+    expect(w!.requests.map((r) => r.status)).toEqual(['active', 'active'])
+  })
+
+  it('shows the progress line while an import, the index and summaries run', async () => {
+    await open({ rows: sessions(1) })
+    expect(screen.queryByRole('status')).toBeNull()
+    w!.emit('import:busy', true)
+    w!.emit('index:progress', { indexed: 2, total: 8, done: false })
+    w!.emit('summary:progress', { done: 1, total: 4, rate: 0, source: 'builtin', running: true })
+    await settle()
+    const line = screen.getByRole('status')
+    expect(within(line).getByText('Importing…')).toBeTruthy()
+    expect(within(line).getByText('Indexing for search… 2 / 8')).toBeTruthy()
+    expect(within(line).getByText('Summarizing 1 / 4 (built-in)')).toBeTruthy()
+    expect((screen.getByRole('button', { name: 'Import' }) as HTMLButtonElement).disabled).toBe(true)
+    await fireEvent.click(within(line).getByRole('button', { name: 'Cancel' }))
+    expect(w!.app.SummariesService.CancelSummaries).toHaveBeenCalledOnce()
+    w!.emit('import:busy', false)
+    w!.emit('index:progress', { done: true })
+    w!.emit('summary:progress', { done: 4, total: 4, running: false })
+    await settle()
+    expect(screen.queryByRole('status')).toBeNull()
+    // The run summarized sessions: the first page is read again to show them.
+    expect(w!.requests).toHaveLength(2)
+  })
+
+  it('shows the watched folder and its controls', async () => {
+    await open({ rows: sessions(1), watchFolder: '/home/me/Chat Inbox' })
+    const bar = screen.getByRole('group', { name: 'Watched folder' })
+    const name = within(bar).getByText('Chat Inbox')
+    expect(name.getAttribute('title')).toBe('/home/me/Chat Inbox')
+    await fireEvent.click(within(bar).getByRole('button', { name: 'Stop watching' }))
+    await settle()
+    expect(within(bar).getByText('Not watching a folder')).toBeTruthy()
+    expect(within(bar).queryByRole('button', { name: 'Stop watching' })).toBeNull()
+  })
+
+  it('shows the drop hint while files are dragged over a window that takes drops', async () => {
+    await open({ rows: sessions(1), info: { file_drop: true } })
+    const drag = new Event('dragenter') as DragEvent
+    Object.defineProperty(drag, 'dataTransfer', { value: { types: ['Files'] } })
+    window.dispatchEvent(drag)
+    await settle()
+    expect(screen.getByText('Drop to import')).toBeTruthy()
+    window.dispatchEvent(new Event('mousemove'))
+    await settle()
+    expect(screen.queryByText('Drop to import')).toBeNull()
+    expect(ids()).toEqual([1])
+  })
+})
+
+describe('in a browser', () => {
+  // The log goes to the console there.
+  beforeEach(() => void vi.spyOn(console, 'info').mockImplementation(() => {}))
+
+  /** A server answering the routes from the rows, and recording what it got. */
+  function serve(opts: { token?: string } = {}) {
+    const sent: { url: string; auth: string | null }[] = []
+    const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
+      const auth = new Headers(init.headers).get('Authorization')
+      sent.push({ url, auth })
+      if (opts.token && auth !== `Bearer ${opts.token}`) return new Response('{"error":"token required"}', { status: 401 })
+      switch (url) {
+        case '/api/SettingsService/AppInfo':
+          return Response.json({ data_dir: '/srv/sessions', version: 't', file_drop: false, transport: 'serve', dialogs: false })
+        case '/api/SessionsService/ListSessions':
+          return Response.json({ sessions: [session({ id: 9 })], next_cursor: null, total: 1, index_pending: 0 })
+        case '/api/SummariesService/SummaryStatus':
+          return Response.json({ running: false, note: '' })
+        case '/api/upload':
+          return Response.json(report([{ path: 'chat.txt', messages: 4, sessions: 1 }]))
+      }
+      return new Response('{"error":"unknown method"}', { status: 404 })
+    })
+    vi.stubGlobal('fetch', fetch)
+    return sent
+  }
+
+  it('uploads the files picked with the Import button, without a watched folder', async () => {
+    const sent = serve()
+    render(App)
+    await settle()
+    expect(ids()).toEqual([9])
+    expect(screen.queryByRole('group', { name: 'Watched folder' })).toBeNull()
+    const input = screen.getByLabelText<HTMLInputElement>('Chat exports to import')
+    expect(input.type).toBe('file')
+    expect(input.multiple).toBe(true)
+    const click = vi.spyOn(input, 'click')
+    await fireEvent.click(screen.getByRole('button', { name: 'Import' }))
+    expect(click).toHaveBeenCalledOnce()
+    const file = new File(['[12/03/2024, 14:05:00] Alice: hi'], 'chat.txt', { type: 'text/plain' })
+    Object.defineProperty(input, 'files', { value: [file], configurable: true })
+    await fireEvent.change(input)
+    await settle()
+    expect(sent.filter((s) => s.url === '/api/upload')).toHaveLength(1)
+    expect(screen.getByRole('heading', { name: 'Import finished' })).toBeTruthy()
+  })
+
+  it('asks for the token on a 401, keeps it and carries on', async () => {
+    const sent = serve({ token: 'tok-42' })
+    render(App)
+    await settle()
+    const dialog = screen.getByRole('heading', { name: 'Access token' }).closest('form')!
+    const field = within(dialog).getByLabelText<HTMLInputElement>('Token')
+    await fireEvent.input(field, { target: { value: ' tok-42 ' } })
+    await fireEvent.submit(dialog)
+    await settle()
+    expect(localStorage.getItem(TOKEN_KEY)).toBe('tok-42')
+    expect(screen.queryByRole('heading', { name: 'Access token' })).toBeNull()
+    expect(ids()).toEqual([9])
+    expect(sent.at(-1)?.auth).toBe('Bearer tok-42')
+  })
+})
