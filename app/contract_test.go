@@ -41,10 +41,28 @@ func TestContractTypes(t *testing.T) {
 	}
 }
 
+// contractMethods are the methods of the real services, over a real
+// library in a temp dir.
+func contractMethods(t *testing.T) []Method {
+	t.Helper()
+	ctx := context.Background()
+	b, err := open(ctx, Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	svc := NewServices(ctx, Deps{Store: b.st, Timeline: b.tl, DataDir: b.dataDir})
+	t.Cleanup(svc.Stop)
+	methods, err := contractOf(svc.Bindings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return methods
+}
+
 func generateContract(t *testing.T, methods []Method) []byte {
 	t.Helper()
 	docs, params := goDocs(t, methods)
-	shimDocs(methods, docs, params)
 	var buf bytes.Buffer
 	if err := GenerateTS(&buf, methods, contractEvents(), docs, params); err != nil {
 		t.Fatal(err)

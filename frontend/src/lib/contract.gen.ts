@@ -4,7 +4,10 @@
 
 /* eslint-disable */
 
-/** AppInfo tells the UI where the data lives, for the empty state's advice. */
+/**
+ * AppInfo tells the UI where the data lives, for the empty state's advice,
+ * and what the transport it is reached through can do.
+ */
 export interface AppInfo {
   data_dir: string
   version: string
@@ -13,6 +16,13 @@ export interface AppInfo {
    * Wails 2.9 does not deliver drops on Linux (wailsapp/wails#3563).
    */
   file_drop: boolean
+  /** Transport is "desktop" (the window) or "serve" (a browser). */
+  transport: string
+  /**
+   * Dialogs says whether native file dialogs open (ChooseAndImport,
+   * ChooseWatchFolder); a browser uploads files instead.
+   */
+  dialogs: boolean
 }
 
 /** ContactDetail is a contact and a page of its sessions, newest first. */
@@ -323,6 +333,10 @@ export interface ThreadMessage extends MessageView {
   session_id: number | null
 }
 
+/**
+ * ConversationsService shows whole threads a page at a time; the paging
+ * rules are backend/conversations', this only translates.
+ */
 export interface ConversationsService {
   /**
    * GetConversation returns a page of a conversation's messages with the
@@ -331,6 +345,11 @@ export interface ConversationsService {
   GetConversation(req: ConversationRequest): Promise<ConversationView>
 }
 
+/**
+ * ImportsService imports exported chats (picked, dropped, uploaded or
+ * landing in the watched folder), one import at a time, each followed by
+ * the after-import pipeline.
+ */
 export interface ImportsService {
   /**
    * ChooseAndImport opens the system's file dialog and imports what the
@@ -356,6 +375,10 @@ export interface ImportsService {
   WatchFolder(): Promise<string>
 }
 
+/**
+ * SessionsService is the timeline: pages of sessions, one session with its
+ * messages, a contact with theirs.
+ */
 export interface SessionsService {
   /**
    * ContactSessions returns a contact and a page of its sessions, newest
@@ -371,11 +394,19 @@ export interface SessionsService {
   ListSessions(req: ListRequest): Promise<SessionPage>
 }
 
+/**
+ * SettingsService tells the UI about the installation; the settings it
+ * edits come with the next issues.
+ */
 export interface SettingsService {
   /** AppInfo returns facts about this installation. */
   AppInfo(): Promise<AppInfo>
 }
 
+/**
+ * SummariesService makes the model summaries in the background and tells
+ * the UI how far they are.
+ */
 export interface SummariesService {
   /**
    * CancelSummaries stops the running summaries; what is left stays queued
