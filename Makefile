@@ -35,7 +35,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: run test deps deps-test tools frontend build vet gotest fuzz frontend-test e2e window-check bench bench-ui lint clean
+.PHONY: run test deps deps-test tools frontend build vet gotest fuzz frontend-test e2e window-check bench bench-ui screenshots lint clean
 
 ## run: install what is missing, build, open the app
 run: build
@@ -117,6 +117,13 @@ window-check: build
 	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
 	  ./$(BIN) --data "$$data" import --tz UTC "backend/importer/testdata/WhatsApp Chat with Alice Example.txt" >/dev/null && \
 	  BIN=./$(BIN) DATA="$$data" SHOT=build/window.png ./build/check-window.sh
+
+## screenshots: the README's pictures (docs/): the window under Xvfb, the browser page at 720 and 1920 px, light and dark
+screenshots: deps-test build
+	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
+	  ./$(BIN) --data "$$data" import --tz UTC ../shared/fixtures "backend/importer/testdata/WhatsApp Chat with Alice Example.txt" >/dev/null || [ $$? = 1 ]; \
+	  BIN=./$(BIN) DATA="$$data" SHOT=build/window.png CROP=docs/window.png ./build/check-window.sh
+	cd frontend && npx vitest run --config e2e/shots.config.ts
 
 ## bench: parsing, import and store benchmarks on generated data, then the timeline's speed in Chromium
 bench:

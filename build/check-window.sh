@@ -6,6 +6,8 @@
 #   BIN      the desktop binary               (default build/bin/sessions)
 #   DATA     a data dir that holds sessions   (required)
 #   SHOT     where to write the screenshot    (default build/window.png)
+#   CROP     also write the window's own area, without the screen around it,
+#            to this file (optional; the README's picture)
 #   TIMEOUT  seconds to wait for each step    (default 60)
 #
 # Exit 0 only when the window showed rows.
@@ -91,6 +93,7 @@ shoot() {
 	local X Y WIDTH HEIGHT SCREEN WINDOW
 	import -window root "$SHOT"
 	eval "$(xdotool getwindowgeometry --shell "$1")"
+	if [ -n "${CROP:-}" ]; then convert "$SHOT" -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$CROP"; fi
 	convert "$SHOT" -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage -format '%k %#' info:
 }
 
@@ -108,10 +111,11 @@ need convert imagemagick
 [ -d "$DATA" ] || die "DATA=$DATA is not a directory"
 [ -x "$BIN" ] || die "$BIN is not an executable: build the desktop binary first"
 mkdir -p "$(dirname "$SHOT")"
+CROP=${CROP:-}
 
 WORK=$(mktemp -d)
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-export BIN DATA SHOT TIMEOUT WORK
+export BIN DATA SHOT TIMEOUT WORK CROP
 
 # Job control puts xvfb-run, Xvfb, the app and WebKit in one process group
 # of their own, so an interrupted run can end all of them at once.
