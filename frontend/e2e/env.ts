@@ -34,6 +34,8 @@ export interface E2EContext {
   sessions: ListedSession[]
   /** The server's log, for messages when something fails. */
   logPath: string
+  /** The library's data dir, held open by the server. */
+  dataDir: string
 }
 
 declare module 'vitest' {

@@ -86,7 +86,7 @@ async function start(project: TestProject, tmp: string): Promise<() => Promise<v
   if (sessions.length <= 50) throw new Error(`${sessions.length} sessions: the timeline needs more than one page of 50`)
 
   const server = await startServe(data, join(shotDir, 'serve.log'))
-  const ctx: E2EContext = { baseURL: server.baseURL, host: server.host, sessions, logPath: server.logPath }
+  const ctx: E2EContext = { baseURL: server.baseURL, host: server.host, sessions, logPath: server.logPath, dataDir: data }
   project.provide('e2e', ctx)
 
   return async () => {
