@@ -151,6 +151,8 @@ func TestListAndShowJSON(t *testing.T) {
 	}
 }
 
+// TestUsageErrors: a mistake prints one line saying what is wrong, plus the
+// hint to --help for usage mistakes, never the whole usage.
 func TestUsageErrors(t *testing.T) {
 	data := t.TempDir()
 	tests := []struct {
@@ -159,8 +161,10 @@ func TestUsageErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"unknown command", []string{"--data", data, "frobnicate"}, 2, "unknown command"},
-		{"import without path", []string{"--data", data, "import"}, 2, "no PATH"},
+		{"unknown command", []string{"--data", data, "frobnicate"}, 2, "sessions: unknown command \"frobnicate\""},
+		{"unknown global flag", []string{"--frob", "list"}, 2, "flag provided but not defined: -frob"},
+		{"unknown command flag", []string{"--data", data, "list", "--frob"}, 2, "sessions list: flag provided but not defined: -frob"},
+		{"import without path", []string{"--data", data, "import"}, 2, "sessions import: no PATH"},
 		{"bad zone", []string{"--data", data, "import", "--tz", "Mars/Olympus", aliceFile}, 2, "unknown time zone"},
 		{"bad status", []string{"--data", data, "list", "--status", "sleeping"}, 2, "--status"},
 		{"bad cursor", []string{"--data", data, "list", "--cursor", "!!"}, 1, "invalid cursor"},
@@ -169,9 +173,20 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errOut := run(t, tt.args...)
+			code, out, errOut := run(t, tt.args...)
 			if code != tt.code || !strings.Contains(errOut, tt.want) {
 				t.Fatalf("exit %d stderr %q; want %d and %q", code, errOut, tt.code, tt.want)
+			}
+			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+			want := []string{"the message"}
+			if tt.code == 2 {
+				want = append(want, usageHint)
+			}
+			if len(lines) != len(want) || (tt.code == 2 && lines[1] != usageHint) || strings.Contains(errOut, "Usage:") {
+				t.Fatalf("stderr %q: want %d lines: %v", errOut, len(want), want)
+			}
+			if out != "" {
+				t.Fatalf("stdout %q, want nothing", out)
 			}
 		})
 	}

@@ -127,11 +127,20 @@ func goroutines() map[string]string {
 func ourGoroutines(before map[string]string) []string {
 	var out []string
 	for id, stack := range goroutines() {
-		if _, ok := before[id]; ok || !strings.Contains(stack, "github.com/sessions-app/sessions/") ||
-			strings.Contains(stack, "app.TestShutdownWithSummaryInFlight") || strings.Contains(stack, "app.newSlowOllama") {
+		if _, ok := before[id]; ok || strings.Contains(stack, "app.TestShutdownWithSummaryInFlight") || strings.Contains(stack, "app.newSlowOllama") {
 			continue
 		}
-		out = append(out, stack)
+		// A job goroutine whose only frame of ours is the runner's
+		// wrapper has told Stop it is done and is returning.
+		ours := 0
+		for _, line := range strings.Split(stack, "\n") {
+			if strings.HasPrefix(line, "github.com/sessions-app/sessions/") && !strings.HasPrefix(line, "github.com/sessions-app/sessions/backend/jobs.(*Runner).Go.func1(") {
+				ours++
+			}
+		}
+		if ours > 0 {
+			out = append(out, stack)
+		}
 	}
 	return out
 }
