@@ -66,6 +66,17 @@ func TestChooseAndImport(t *testing.T) {
 	if !shell.saw(EventImportBusy) {
 		t.Fatal("no busy event")
 	}
+	// The after-import pipeline ran before the report came back: every
+	// session has its built-in summary and a word search finds the import.
+	page, err := s.Sessions.ListSessions(ListRequest{Text: "teapot"})
+	if err != nil || page.Total != 2 || page.IndexPending != 0 {
+		t.Fatalf("word search right after the import: %+v, %v", page, err)
+	}
+	for _, v := range page.Sessions {
+		if v.Summary == nil || v.SummarySource == nil || *v.SummarySource != "builtin" {
+			t.Errorf("session %d has no built-in summary right after the import", v.ID)
+		}
+	}
 	shell.files = nil // the user cancels the dialog
 	rep, err = s.Imports.ChooseAndImport()
 	if err != nil || len(rep.Files) != 0 {
