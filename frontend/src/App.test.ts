@@ -296,7 +296,7 @@ describe('in a browser', () => {
     const sent = serve({ token: 'tok-42' })
     render(App)
     await settle()
-    const dialog = screen.getByRole('heading', { name: 'Access token' }).closest('form')!
+    const dialog = screen.getByRole('dialog', { name: 'Access token' }).querySelector('form')!
     const field = within(dialog).getByLabelText<HTMLInputElement>('Token')
     await fireEvent.input(field, { target: { value: ' tok-42 ' } })
     await fireEvent.submit(dialog)

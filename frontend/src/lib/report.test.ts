@@ -24,6 +24,9 @@ describe('report text', () => {
     expect(fileError(f)).toBe('broken zip archive')
     expect(fileError({ ...f, error: 'import /other: x' })).toBe('import /other: x')
     expect(fileError({ ...f, error: 'read: permission denied' })).toBe('read: permission denied')
+    const up = report([{ path: 'binary.png', error: 'import 1/binary.png: not a supported export' }]).files[0]
+    expect(fileError(up)).toBe('not a supported export')
+    expect(fileError({ ...up, error: 'import 1/other.png: not a supported export' })).toBe('import 1/other.png: not a supported export')
   })
 
   it.each([

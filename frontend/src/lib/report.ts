@@ -4,7 +4,7 @@
 // the user's files and are only ever shown as text.
 
 import type { FileView, Report, SkippedLine } from './api'
-import { plural } from './format'
+import { baseName, plural } from './format'
 
 /** How many unreadable lines a file lists before "and N more". */
 export const SKIPPED_SHOWN = 5
@@ -57,11 +57,18 @@ export function totalsText(r: Report): string {
   return parts.join(', ')
 }
 
-/** The error of a file, without the "import PATH: " the name above already says. */
+/**
+ * The error of a file, without the "import PATH: " the name above already
+ * says; an upload's error may name the file by where the server kept it
+ * ("import 1/chat.txt: ..."), so the same file name is enough.
+ */
 export function fileError(f: FileView): string {
   const err = f.error ?? ''
   const prefix = `import ${f.path}: `
-  return err.startsWith(prefix) && err.length > prefix.length ? err.slice(prefix.length) : err
+  if (err.startsWith(prefix) && err.length > prefix.length) return err.slice(prefix.length)
+  const m = /^import (.+?): ([\s\S]+)$/.exec(err)
+  if (m && f.path !== '' && baseName(m[1]) === baseName(f.path)) return m[2]
+  return err
 }
 
 /** The facts of a file beyond its counts: "1 thread could not be read · 3 lines not imported · 2 bytes repaired". */
