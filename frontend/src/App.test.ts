@@ -175,6 +175,13 @@ describe('layout', () => {
 })
 
 describe('in the desktop window', () => {
+  it('listens to the window while open, and stops when it goes', async () => {
+    const { unmount } = await open({ rows: sessions(1) })
+    expect(w!.listeners()).toBe(4)
+    unmount()
+    expect(w!.listeners()).toBe(0)
+  })
+
   it('imports through the system dialog, shows the report and reloads the list', async () => {
     await open({ rows: sessions(2) })
     w!.app.ImportsService.ChooseAndImport.mockResolvedValue(report([{ messages: 13, sessions: 2 }]))
