@@ -805,3 +805,52 @@ func TestRunServe(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkServeListSessions is a page of the timeline through the whole
+// HTTP layer (security checks, JSON in and out) against the same call made
+// directly, so the transport's share of a Load More can be read off.
+func BenchmarkServeListSessions(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	lib, err := open(ctx, Config{DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer lib.Close()
+	hub := newEventHub()
+	svc := NewServices(ctx, Deps{Store: lib.st, Timeline: lib.tl, DataDir: dir, Shell: serveShell{hub: hub}, Transport: TransportServe})
+	defer svc.Stop()
+	if _, err := svc.ImportPaths(ctx, []string{fixtureDir}); err != nil {
+		b.Fatal(err)
+	}
+	methods, err := contractOf(svc.Bindings())
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	addr := srv.Listener.Addr()
+	srv.Config.Handler = newServeHandler(serveHandlerConfig{methods: methods, hub: hub, log: slog.Default(), hosts: allowedHosts(addr, addr.String())})
+	srv.Start()
+	defer srv.Close()
+	b.Run("direct", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.Sessions.ListSessions(ListRequest{Limit: 50}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("http", func(b *testing.B) {
+		client := srv.Client()
+		for b.Loop() {
+			resp, err := client.Post(srv.URL+"/api/SessionsService/ListSessions", "application/json", strings.NewReader(`[{"limit":50}]`))
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatal(resp.Status)
+			}
+		}
+	})
+}
