@@ -50,7 +50,7 @@ func (i socketInfo) String() string {
 
 // ErrAlreadyOpen is returned when another Sessions app answers on the data
 // dir's socket.
-var ErrAlreadyOpen = errors.New("Sessions is already open")
+var ErrAlreadyOpen = errors.New("the Sessions app is already open on this library")
 
 // listenSocket listens on the data dir's socket. A socket file nobody
 // answers on is a crash's leftover and is replaced; one that answers is
@@ -284,7 +284,7 @@ func forwardToApp(ctx context.Context, cfg Config, cmdArgs []string, stdout, std
 		if !ok {
 			return false, 0
 		}
-		fmt.Fprintf(stderr, "sessions: %v (%s) on %s; close it first, or use the commands beside it\n", ErrAlreadyOpen, info, cfg.DataDir)
+		fmt.Fprintf(stderr, "sessions: Sessions is already open (%s) on %s; close it first, or use the commands beside it\n", info, cfg.DataDir)
 		return true, 1
 	}
 	args := cmdArgs
