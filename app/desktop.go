@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/logger"
@@ -47,16 +48,21 @@ func RunDesktop(ctx context.Context, svcs *Services, assets fs.FS) error {
 			svcs.SetShell(wailsShell{ctx: wctx})
 			runtime.OnFileDrop(wctx, func(_, _ int, paths []string) { svcs.ImportDropped(paths) })
 			svcs.Start(ctx)
-			// Close the window when the caller cancels (SIGTERM, Ctrl+C).
+			// Close the window when the caller cancels. On SIGTERM and
+			// Ctrl+C Wails quits by itself (its own signal handler), and a
+			// second gtk_main_quit from another thread at the same moment
+			// crashes GTK: so only a window still open a moment later is
+			// closed from here.
 			go func() {
 				select {
 				case <-ctx.Done():
-					select {
-					case <-closed: // already gone
-					default:
-						runtime.Quit(wctx)
-					}
 				case <-closed:
+					return
+				}
+				select {
+				case <-closed:
+				case <-time.After(quitGrace):
+					runtime.Quit(wctx)
 				}
 			}()
 		},
@@ -75,6 +81,10 @@ func RunDesktop(ctx context.Context, svcs *Services, assets fs.FS) error {
 	}
 	return nil
 }
+
+// quitGrace is how long a cancelled window is given to close by itself
+// (Wails' own signal handler) before it is told to.
+const quitGrace = 2 * time.Second
 
 // wailsShell is the Shell of the desktop window.
 type wailsShell struct{ ctx context.Context }
