@@ -149,10 +149,10 @@ func (s *socketServer) shutdown(ctx context.Context) {
 	}
 }
 
-// StartSocket makes the app answer on its data dir's socket until the
+// startSocket makes the app answer on its data dir's socket until the
 // returned stop is called (before the services stop). The desktop calls it
 // once its services exist; serve does the same itself.
-func StartSocket(ctx context.Context, svc *Services, info socketInfo, log *slog.Logger) (stop func(), err error) {
+func startSocket(ctx context.Context, svc *Services, info socketInfo, log *slog.Logger) (stop func(), err error) {
 	methods, err := contractOf(svc.Bindings())
 	if err != nil {
 		return nil, err

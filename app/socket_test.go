@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -198,5 +199,41 @@ func TestCLIHandlerRefuses(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("API on the socket: %d", resp.StatusCode)
+	}
+}
+
+// TestDesktopSocket is the window's socket: the same forwarding over the
+// window's services, gone once stopped.
+func TestDesktopSocket(t *testing.T) {
+	dir := t.TempDir()
+	if r := runDirect(t, dir, "import", fixtureFile); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	want := runDirect(t, dir, "list")
+	ctx := context.Background()
+	b, err := open(ctx, Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	svc := NewServices(ctx, Deps{Store: b.st, Timeline: b.tl, DataDir: dir, Transport: TransportDesktop})
+	defer svc.Stop()
+	stop, err := startSocket(ctx, svc, socketInfo{PID: os.Getpid(), Transport: TransportDesktop}, slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	handled, got := runForward(t, ctx, dir, "list")
+	if !handled || got != want {
+		t.Fatalf("through the window: %v %+v, direct %+v", handled, got, want)
+	}
+	if handled, got := runForward(t, ctx, dir); !handled || !strings.Contains(got.errOut, "the desktop window") {
+		t.Fatalf("a second window: %v %+v", handled, got)
+	}
+	stop()
+	if _, err := os.Stat(socketPath(dir)); !os.IsNotExist(err) {
+		t.Fatalf("socket left after stop: %v", err)
+	}
+	if handled, _ := runForward(t, ctx, dir, "list"); handled {
+		t.Fatal("forwarded after stop")
 	}
 }
