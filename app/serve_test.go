@@ -760,6 +760,57 @@ func TestRunServe(t *testing.T) {
 			t.Fatalf("reindex after serve: %d %s", code, errb.String())
 		}
 	})
+	t.Run("Ctrl+C lets a request in flight finish", func(t *testing.T) {
+		dir := t.TempDir()
+		r := startServe(t, dir, "--addr", "127.0.0.1:0")
+		chat, err := os.ReadFile(fixtureFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		type result struct {
+			status int
+			body   string
+			err    error
+		}
+		done := make(chan result, 1)
+		go func() {
+			resp, err := http.Post(r.url+"api/upload", mw.FormDataContentType(), pr)
+			if err != nil {
+				done <- result{err: err}
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			done <- result{status: resp.StatusCode, body: string(b)}
+		}()
+		part, err := mw.CreateFormFile("files", "WhatsApp Chat with Alice.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		part.Write(chat[:len(chat)/2])
+		waitFor(t, "the upload to begin", func() bool {
+			m, _ := filepath.Glob(filepath.Join(dir, uploadPrefix+"*"))
+			return len(m) > 0
+		})
+		r.cancel() // Ctrl+C while the file is still arriving
+		part.Write(chat[len(chat)/2:])
+		mw.Close()
+		pw.Close()
+		res := <-done
+		if res.err != nil || res.status != 200 || !strings.Contains(res.body, `"path":"WhatsApp Chat with Alice.txt"`) {
+			t.Fatalf("the upload in flight at Ctrl+C: %v %d %s", res.err, res.status, res.body)
+		}
+		if err := <-r.done; err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+		r.cancel = nil
+		// What it imported is saved.
+		if got := runDirect(t, dir, "list"); got.code != 0 || !strings.Contains(got.out, "of ") || strings.Contains(got.out, "No sessions") {
+			t.Fatalf("after shutdown: %+v", got)
+		}
+	})
 	t.Run("beyond loopback: a token is printed and asked for", func(t *testing.T) {
 		r := startServe(t, t.TempDir(), "--addr", "0.0.0.0:0")
 		m := regexp.MustCompile(`asks for this token once:\n  (\S+)\n`).FindStringSubmatch(r.stdout.String())
