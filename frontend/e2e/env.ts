@@ -36,6 +36,9 @@ export interface E2EContext {
   logPath: string
   /** The library's data dir, held open by the server. */
   dataDir: string
+  /** The server's process id, and where its exit is written (server.ts Exit). */
+  serverPid: number
+  exitFile: string
 }
 
 declare module 'vitest' {

@@ -1,7 +1,8 @@
 // Global setup of the end-to-end tests: a temp library filled by the real
 // CLI from ../shared/fixtures plus the generated chats, then the real
-// `sessions serve` on a free loopback port, stopped with SIGINT at the end
-// (and its exit checked: the shutdown must be graceful).
+// `sessions serve` on a free loopback port. shutdown.e2e.ts, run last, stops
+// it with SIGINT and checks the exit; the teardown stops it otherwise (a
+// partial run) and removes the library.
 //
 // It builds nothing: `make e2e` builds build/bin/sessions before it, and
 // SESSIONS_BIN may point at another binary.
@@ -85,8 +86,17 @@ async function start(project: TestProject, tmp: string): Promise<() => Promise<v
   }
   if (sessions.length <= 50) throw new Error(`${sessions.length} sessions: the timeline needs more than one page of 50`)
 
-  const server = await startServe(data, join(shotDir, 'serve.log'))
-  const ctx: E2EContext = { baseURL: server.baseURL, host: server.host, sessions, logPath: server.logPath, dataDir: data }
+  const exitFile = join(tmp, 'serve.exit')
+  const server = await startServe(data, join(shotDir, 'serve.log'), 60_000, exitFile)
+  const ctx: E2EContext = {
+    baseURL: server.baseURL,
+    host: server.host,
+    sessions,
+    logPath: server.logPath,
+    dataDir: data,
+    serverPid: server.pid,
+    exitFile,
+  }
   project.provide('e2e', ctx)
 
   return async () => {

@@ -2,7 +2,7 @@
 // port, waited for, and stopped the way a person stops it (SIGINT), with its
 // exit checked. Shared by the e2e setup and the speed script.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, readFileSync } from 'node:fs'
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { repoRoot } from './env'
@@ -62,12 +62,23 @@ export interface Server {
   /** 127.0.0.1:PORT */
   host: string
   logPath: string
+  pid: number
   /** SIGINT, then waits for a clean exit; throws with the log's tail when it was not one. */
   stop(): Promise<void>
 }
 
-/** Starts `sessions --data DATA serve --addr 127.0.0.1:PORT` and waits until GET / answers 200. */
-export async function startServe(data: string, logPath: string, readyWithin = 60_000): Promise<Server> {
+/** How the server ended, as written to the exit file. */
+export interface Exit {
+  code: number | null
+  signal: string | null
+}
+
+/**
+ * Starts `sessions --data DATA serve --addr 127.0.0.1:PORT` and waits until
+ * GET / answers 200. When exitFile is given, how the process ended is written
+ * there as JSON (an Exit), so a test in another process can check it.
+ */
+export async function startServe(data: string, logPath: string, readyWithin = 60_000, exitFile = ''): Promise<Server> {
   requireBin()
   const port = await freePort()
   const host = `127.0.0.1:${port}`
@@ -76,6 +87,12 @@ export async function startServe(data: string, logPath: string, readyWithin = 60
   const child = spawn(bin, ['--data', data, 'serve', '--addr', host], { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout?.pipe(log)
   child.stderr?.pipe(log)
+  if (exitFile) {
+    // After its output is closed and on disk, so the log is whole when read.
+    child.once('close', (code, signal) =>
+      log.end(() => writeFileSync(exitFile, JSON.stringify({ code, signal } satisfies Exit))),
+    )
+  }
 
   const deadline = Date.now() + readyWithin
   let last = ''
@@ -102,10 +119,11 @@ export async function startServe(data: string, logPath: string, readyWithin = 60
     baseURL,
     host,
     logPath,
+    pid: child.pid ?? 0,
     async stop() {
       let problem = ''
       if (gone(child)) {
-        problem = `sessions serve exited (${child.exitCode ?? child.signalCode}) before it was stopped`
+        // Stopped already (the e2e run's shutdown spec does it and checks it).
       } else {
         child.kill('SIGINT')
         if (!(await exited(child, 20_000))) {

@@ -3,6 +3,16 @@
 // (which builds build/bin/sessions first) or `npm run e2e` in frontend/.
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+
+// shutdown.e2e.ts stops the one server every spec uses: it runs last.
+class ShutdownLast extends BaseSequencer {
+  async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files)
+    const last = (f: TestSpecification) => f.moduleId.endsWith('/shutdown.e2e.ts')
+    return [...sorted.filter((f) => !last(f)), ...sorted.filter(last)]
+  }
+}
 
 export default defineConfig({
   // The frontend's own vite.config.ts is not read: these tests need no
@@ -15,6 +25,7 @@ export default defineConfig({
     // One server and one library are shared by every spec: files run one
     // after the other so an import in one cannot race a count in another.
     fileParallelism: false,
+    sequence: { sequencer: ShutdownLast },
     pool: 'forks',
     // A browser start, a page load against a 2-core machine shared with
     // other work: generous, since these bound waits, not speed.
