@@ -117,6 +117,9 @@ type socketServer struct {
 	ln  net.Listener
 	srv *http.Server
 	log *slog.Logger
+	// cancel ends the commands running in the app when it closes: a
+	// forwarded watch would otherwise hold the shutdown up.
+	cancel context.CancelFunc
 }
 
 // newSocketServer builds the socket's server over the app's services;
@@ -127,11 +130,13 @@ func newSocketServer(ln net.Listener, svc *Services, methods []Method, hub *even
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIJSON(w, http.StatusOK, info)
 	})
-	mux.Handle("POST /cli", &cliHandler{cfg: svc.commandConfig(), log: log})
-	return &socketServer{ln: ln, log: log, srv: &http.Server{
+	ctx, cancel := context.WithCancel(context.Background())
+	mux.Handle("POST /cli", &cliHandler{cfg: svc.commandConfig(), log: log, closing: ctx.Done()})
+	return &socketServer{ln: ln, log: log, cancel: cancel, srv: &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}}
 }
 
@@ -141,9 +146,11 @@ func (s *socketServer) serve() {
 	}
 }
 
-// shutdown stops the socket, letting commands in flight end until ctx
-// does; the socket file is removed.
+// shutdown stops the socket: the commands running in the app are
+// cancelled (they say so to their terminal) and have until ctx ends to
+// finish; the socket file is removed.
 func (s *socketServer) shutdown(ctx context.Context) {
+	s.cancel()
 	if err := s.srv.Shutdown(ctx); err != nil {
 		s.srv.Close()
 	}
@@ -187,6 +194,8 @@ type cliFrame struct {
 type cliHandler struct {
 	cfg Config
 	log *slog.Logger
+	// closing is closed when the app shuts down.
+	closing <-chan struct{}
 }
 
 func (h *cliHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -207,7 +216,15 @@ func (h *cliHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	sink := &frameSink{w: w, rc: http.NewResponseController(w)}
 	// The client's going away (Ctrl+C) cancels the command.
-	code := runCommandLine(r.Context(), h.cfg, req.Args, sink.writer("out"), sink.writer("err"))
+	errw := sink.writer("err")
+	code := runCommandLine(r.Context(), h.cfg, req.Args, sink.writer("out"), errw)
+	select {
+	case <-h.closing:
+		// Not the user's Ctrl+C: say why it stopped, and fail.
+		fmt.Fprintln(errw, "sessions: the Sessions app closed, which stopped the command")
+		code = 1
+	default:
+	}
 	if err := sink.frame(cliFrame{Exit: &code}); err != nil {
 		h.log.Debug("forwarded command: client gone", "err", err)
 	}

@@ -229,7 +229,18 @@ func TestDesktopSocket(t *testing.T) {
 	if handled, got := runForward(t, ctx, dir); !handled || !strings.Contains(got.errOut, "the desktop window") {
 		t.Fatalf("a second window: %v %+v", handled, got)
 	}
+	// A command running in the window when it closes is ended, not waited for.
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		_, code := forwardToApp(ctx, Config{DataDir: dir}, []string{"watch", t.TempDir()}, &out, &out)
+		done <- code
+	}()
+	waitFor(t, "the watch to start in the app", func() bool { return strings.Contains(out.String(), "Watching") })
 	stop()
+	if code := <-done; code != 1 || !strings.Contains(out.String(), "the Sessions app closed") {
+		t.Fatalf("a watch ended by the app's closing exited %d: %s", code, out.String())
+	}
 	if _, err := os.Stat(socketPath(dir)); !os.IsNotExist(err) {
 		t.Fatalf("socket left after stop: %v", err)
 	}
