@@ -11,8 +11,9 @@ export const AGENT = 'Maria Lopez'
 /** The customer of the chat with many sessions. */
 export const MANY_NAME = 'Many Sessions'
 export const MANY_COUNT = 70
-/** The customer whose session is still open. */
+/** The customer whose session is still open, and the emoji in their message. */
 export const ACTIVE_NAME = 'Active Customer'
+export const EMOJI = '📦'
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -44,7 +45,7 @@ export function generatedChats(now: number): ChatFile[] {
   // an iOS-style _chat.txt whose customer is found from its authors.
   const hostile =
     line(now - 2 * DAY, HOSTILE_NAME, HOSTILE_BODY) + line(now - 2 * DAY + 5 * minute, AGENT, 'Hello, how can I help?')
-  const active = line(now - 30 * minute, ACTIVE_NAME, 'Is my order on its way?')
+  const active = line(now - 30 * minute, ACTIVE_NAME, `Is my order on its way? ${EMOJI}`)
   let many = ''
   for (let i = 0; i < MANY_COUNT; i++) {
     const t = now - 10 * DAY - i * 3 * DAY

@@ -3,6 +3,7 @@
 // rows are readable, the theme follows prefers-color-scheme.
 import { describe, expect, test } from 'vitest'
 import { useBrowser } from './browser'
+import { ACTIVE_NAME, EMOJI } from './chats'
 import { readRows, ROWS } from './ui'
 
 const s = useBrowser({ name: 'layout' })
@@ -68,5 +69,36 @@ describe('layout', () => {
     const rows = await readRows(s.page)
     expect(rows.length).toBeGreaterThan(0)
     await expect.poll(() => s.page.locator(ROWS).first().isVisible()).toBe(true)
+  })
+})
+
+describe('emoji', () => {
+  test("an emoji in a chat is drawn in colour with the page's own fonts", async () => {
+    await s.open()
+    const row = (await readRows(s.page)).find((r) => r.name === ACTIVE_NAME)
+    expect(row?.text).toContain(EMOJI)
+    // Draw the emoji with the font the row's text uses: without a colour
+    // emoji font Chromium draws a grey box or nothing.
+    const coloured = await s.page.evaluate(
+      ([sel, emoji]) => {
+        const font = getComputedStyle(document.querySelector(sel)!).fontFamily
+        const c = document.createElement('canvas')
+        c.width = c.height = 64
+        const g = c.getContext('2d')!
+        g.font = `48px ${font}`
+        g.textBaseline = 'top'
+        g.fillText(emoji, 4, 4)
+        const px = g.getImageData(0, 0, 64, 64).data
+        let n = 0
+        for (let i = 0; i < px.length; i += 4) {
+          const [r, gr, b, a] = [px[i], px[i + 1], px[i + 2], px[i + 3]]
+          if (a > 128 && Math.max(r, gr, b) - Math.min(r, gr, b) > 60) n++
+        }
+        return { font, n }
+      },
+      [ROWS, EMOJI] as const,
+    )
+    expect(coloured.font).toMatch(/Noto Color Emoji/)
+    expect(coloured.n, `coloured pixels of ${EMOJI} drawn in ${coloured.font}`).toBeGreaterThan(100)
   })
 })

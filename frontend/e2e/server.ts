@@ -90,7 +90,13 @@ export async function startServe(data: string, logPath: string, readyWithin = 60
   if (exitFile) {
     // After its output is closed and on disk, so the log is whole when read.
     child.once('close', (code, signal) =>
-      log.end(() => writeFileSync(exitFile, JSON.stringify({ code, signal } satisfies Exit))),
+      log.end(() => {
+        try {
+          writeFileSync(exitFile, JSON.stringify({ code, signal } satisfies Exit))
+        } catch {
+          // the teardown removed the folder: nobody is waiting for it
+        }
+      }),
     )
   }
 
