@@ -35,6 +35,10 @@ Usage:
   sessions [--data DIR] watch [flags] DIR    import what lands in DIR (and its subfolders) until stopped
   sessions [--data DIR] reindex              rebuild the search index from the database
   sessions [--data DIR] summarize [flags]    summarize the waiting sessions (Ollama, else built-in)
+  sessions [--data DIR] serve [--addr HOST:PORT]  the same app in a browser (default 127.0.0.1:8080; any
+                                             other address asks for the token it prints)
+
+While the app (window or serve) is open, the commands run inside it, so they work beside it.
 
 Import and watch flags:
   --tz ZONE       zone the phone was in (WhatsApp times carry none); default: this machine's
@@ -136,6 +140,14 @@ func runArgs(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		return 2
 	}
 	rest := global.Args()
+	// While the app is open on this library it holds the index: the
+	// command runs inside it, over its socket (not when this already is
+	// the app running a forwarded command).
+	if cfg.shared == nil {
+		if handled, code := forwardToApp(ctx, cfg, rest, stdout, stderr); handled {
+			return code
+		}
+	}
 	cmd := ""
 	if len(rest) > 0 {
 		cmd, rest = rest[0], rest[1:]
@@ -158,6 +170,8 @@ func runArgs(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		run = runReindex
 	case "summarize":
 		run = runSummarize
+	case "serve":
+		run = serveCommand(assets)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

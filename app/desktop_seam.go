@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,6 +25,13 @@ func runDesktop(ctx context.Context, cfg Config, assets fs.FS) error {
 	defer b.Close()
 	svcs := NewServices(ctx, Deps{Store: b.st, Timeline: b.tl, DataDir: cfg.DataDir, Transport: TransportDesktop})
 	defer svcs.Stop() // also when the window never called OnShutdown
+	// The CLI beside the window runs its commands in here (the window
+	// holds the index); stopped before the services are.
+	stopSocket, err := startSocket(ctx, svcs, socketInfo{PID: os.Getpid(), Transport: TransportDesktop}, slog.Default())
+	if err != nil {
+		return err
+	}
+	defer stopSocket()
 	return RunDesktop(ctx, svcs, assets)
 }
 
