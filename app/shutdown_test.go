@@ -133,6 +133,11 @@ func ourGoroutines(before map[string]string) []string {
 		if _, ok := before[id]; ok {
 			continue
 		}
+		// A call inside the func Enter gave it has ended: that func is
+		// every call's last act.
+		if exiting(stack) || strings.Contains(stack, "github.com/sessions-app/sessions/backend/jobs.(*Runner).Enter.func1(") {
+			continue
+		}
 		// Frames of ours, but for the test's own functions, its fake
 		// server, and the runner's wrapper of a job that has told Stop it
 		// is done and is returning.
@@ -150,6 +155,23 @@ func ourGoroutines(before map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// exiting reports whether a goroutine is runnable in its own function,
+// calling nothing: it has signalled what it was waited for (closed a
+// channel, said Done) and has only its return left. One still at work is
+// blocked (select, I/O, a lock) or inside a call.
+func exiting(stack string) bool {
+	if !strings.Contains(stack, " [runnable]:") {
+		return false
+	}
+	frames := 0
+	for _, line := range strings.Split(stack, "\n")[1:] {
+		if line != "" && !strings.HasPrefix(line, "\t") && !strings.HasPrefix(line, "created by ") {
+			frames++
+		}
+	}
+	return frames == 1
 }
 
 // leftSince waits up to 10 s for every goroutine started after before to
