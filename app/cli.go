@@ -258,6 +258,9 @@ type backend struct {
 	// shared says the store and index belong to the running app: Close
 	// leaves them open.
 	shared bool
+	// app is the running app's services when shared: an import run
+	// inside it tells its window and kicks its model summaries.
+	app *Services
 }
 
 // open opens the database and the search index of the data dir, or hands
@@ -435,6 +438,12 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		after = b.afterImport(ctx, stderr)
 	}
 	report := buildReport(res)
+	if b.app != nil && !cancelled && after == nil {
+		// Run inside the open app: its window shows what came in, and its
+		// model upgrades the built-in summaries, as after its own imports.
+		b.app.c.emit(EventImportReport, &report)
+		b.app.Summaries.upgrade()
+	}
 	for _, f := range res.Files {
 		if f.Err != nil {
 			fmt.Fprintf(stderr, "sessions: %s\n", termLine(f.Err.Error()))

@@ -161,7 +161,7 @@ func (s *Services) ImportDropped(paths []string) {
 // it is open (the CLI's commands sent over the app's local socket): open
 // hands the store and index back and Close leaves them open.
 func (s *Services) commandConfig() Config {
-	return Config{DataDir: s.c.dataDir, shared: &backend{st: s.c.st, tl: s.c.tl, dataDir: s.c.dataDir, shared: true}}
+	return Config{DataDir: s.c.dataDir, shared: &backend{st: s.c.st, tl: s.c.tl, dataDir: s.c.dataDir, shared: true, app: s}}
 }
 
 // enter registers a call in flight: Stop waits for it before the store

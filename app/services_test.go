@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -111,6 +113,23 @@ func TestCommandConfigSharesTheLibrary(t *testing.T) {
 	}
 	if code != 0 || !strings.Contains(out, "Alice Example") {
 		t.Fatalf("list over the app's library: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// An import run inside the app tells its window, as its own do.
+	shell := &recordingShell{}
+	s.SetShell(shell)
+	bob := filepath.Join(t.TempDir(), "WhatsApp Chat with Bob Stone.txt")
+	if err := os.WriteFile(bob, []byte("14/03/2024, 09:02 - Bob Stone: Do you ship to Spain?\n14/03/2024, 09:05 - Maria Lopez: Yes!\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var o, e syncBuffer
+	if code := runArgs(context.Background(), cfg, []string{"import", "--tz", "UTC", bob}, &o, &e, nil); code != 0 {
+		t.Fatalf("import inside the app: exit %d\n%s\n%s", code, o.String(), e.String())
+	}
+	if !shell.saw(EventImportReport) {
+		t.Fatal("an import inside the app did not tell its window")
+	}
+	if page, err := s.Sessions.ListSessions(ListRequest{Text: "Spain"}); err != nil || page.Total != 1 {
+		t.Fatalf("the app after an import inside it: %+v, %v", page, err)
 	}
 	// Another data dir is opened as usual, not the app's.
 	other := cfg
