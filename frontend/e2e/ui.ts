@@ -13,20 +13,33 @@ export interface Row {
   name: string
   /** The row's <time datetime>: the session's start. */
   started: string
-  /** Everything the row shows, as text. */
+  /** The status badge: "Active" or "Completed". */
+  status: string
+  /** Every piece of text in the row, joined by spaces. */
   text: string
 }
 
-/** The rows on screen, top to bottom. */
+/**
+ * The rows in the list, top to bottom. Read from the DOM's text, not from
+ * what is laid out (innerText), so rows the browser skips painting
+ * off-screen (content-visibility) read the same.
+ */
 export async function readRows(page: Page): Promise<Row[]> {
   return page.$$eval(ROWS, (lis) =>
     lis.map((li) => {
       const el = li as HTMLElement
+      const words: string[] = []
+      const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const t = n.textContent?.trim()
+        if (t) words.push(t)
+      }
       return {
         id: Number(el.dataset.id ?? el.querySelector('[data-id]')?.getAttribute('data-id') ?? NaN),
-        name: (el.querySelector('.row-name') as HTMLElement | null)?.innerText.trim() ?? '',
+        name: el.querySelector('.row-name')?.textContent?.trim() ?? '',
         started: el.querySelector('time')?.getAttribute('datetime') ?? '',
-        text: el.innerText,
+        status: el.querySelector('.badge')?.textContent?.trim() ?? '',
+        text: words.join(' '),
       }
     }),
   )
