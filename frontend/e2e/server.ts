@@ -78,13 +78,20 @@ export interface Exit {
  * GET / answers 200. When exitFile is given, how the process ended is written
  * there as JSON (an Exit), so a test in another process can check it.
  */
-export async function startServe(data: string, logPath: string, readyWithin = 60_000, exitFile = ''): Promise<Server> {
+export async function startServe(
+  data: string,
+  logPath: string,
+  readyWithin = 60_000,
+  exitFile = '',
+  /** The address to bind: loopback, or 0.0.0.0 to test the token (still reached over loopback). */
+  bindHost = '127.0.0.1',
+): Promise<Server> {
   requireBin()
   const port = await freePort()
   const host = `127.0.0.1:${port}`
   const baseURL = `http://${host}`
   const log = createWriteStream(logPath)
-  const child = spawn(bin, ['--data', data, 'serve', '--addr', host], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(bin, ['--data', data, 'serve', '--addr', `${bindHost}:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout?.pipe(log)
   child.stderr?.pipe(log)
   if (exitFile) {
