@@ -72,7 +72,7 @@ func (w *writer) importWhatsApp(ctx context.Context, found *Found) error {
 	defer cw.close()
 	roles := map[string]chat.Role{}
 	customerKey := nameKey(customer)
-	info, err := whatsapp.Parse(ctx, open, popts, func(m chat.Message) error {
+	info, err := parseAhead(ctx, open, popts, func(m chat.Message) error {
 		if m.Role != chat.RoleSystem && m.Kind != chat.KindSystem {
 			r, ok := roles[m.Author]
 			if !ok {
@@ -93,6 +93,81 @@ func (w *writer) importWhatsApp(ctx context.Context, found *Found) error {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
 	return nil
+}
+
+// aheadBatch is how many messages the parser hands over at a time: enough
+// that the hand-over costs nothing next to storing them, few enough that
+// the messages in flight take a few hundred kilobytes.
+const aheadBatch = 1024
+
+// parseAhead is whatsapp.Parse with the parser in a goroutine of its own,
+// handing its messages over in batches, so that reading the next messages
+// overlaps with SQLite storing the last ones (on two cores the parse costs
+// almost nothing of the import's time). each runs in the caller's
+// goroutine, in file order; its first error stops the parser and is
+// returned. A panic in the parser is returned as an error rather than
+// taking the process down from a goroutine nobody waits on.
+func parseAhead(ctx context.Context, open whatsapp.Opener, opts whatsapp.Options, each func(chat.Message) error) (whatsapp.Info, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []chat.Message, 2)
+	free := make(chan []chat.Message, 3)
+	var info whatsapp.Info
+	var perr error
+	go func() {
+		defer close(batches)
+		defer func() {
+			if r := recover(); r != nil {
+				perr = fmt.Errorf("read the chat: the WhatsApp reader failed: %v", r)
+			}
+		}()
+		send := func(b []chat.Message) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		batch := make([]chat.Message, 0, aheadBatch)
+		info, perr = whatsapp.Parse(ctx, open, opts, func(m chat.Message) error {
+			batch = append(batch, m)
+			if len(batch) < aheadBatch {
+				return nil
+			}
+			if err := send(batch); err != nil {
+				return err
+			}
+			select {
+			case batch = <-free:
+				batch = batch[:0]
+			default:
+				batch = make([]chat.Message, 0, aheadBatch)
+			}
+			return nil
+		})
+		if perr == nil && len(batch) > 0 {
+			perr = send(batch)
+		}
+	}()
+	var err error
+	for batch := range batches {
+		for i := 0; i < len(batch) && err == nil; i++ {
+			if err = each(batch[i]); err != nil {
+				cancel() // the parser stops at its next message
+			}
+		}
+		clear(batch) // the bodies it holds are stored: let them go
+		select {
+		case free <- batch:
+		default:
+		}
+	}
+	// batches is closed: the parser has returned and info and perr are set.
+	if err != nil {
+		return info, err
+	}
+	return info, perr
 }
 
 // roleOf decides who an author is: configured bots and agents first; then
