@@ -35,19 +35,29 @@ const insertBatch = 64
 // insertSQL builds a statement for n rows. The conversation and import are
 // the same for every row, so they are written into the SQL as integers
 // rather than bound: each bound value is a cgo call, and two fewer per row
-// made the insert a quarter faster.
-func insertSQL(conversationID, importID int64, n int) string {
+// made the insert a quarter faster. For the same reason a batch in which
+// no message has attachments or reactions (most of a WhatsApp chat) writes
+// them as NULL in the SQL (plain) instead of binding two NULLs a row.
+func insertSQL(conversationID, importID int64, n int, plain bool) string {
 	imp := "NULL"
 	if importID != 0 {
 		imp = strconv.FormatInt(importID, 10)
 	}
-	row := "(?," + strconv.FormatInt(conversationID, 10) + ",?,?,?,?,?,?,?,?,?,?," + imp + ")"
+	extras := "?,?"
+	if plain {
+		extras = "NULL,NULL"
+	}
+	row := "(?," + strconv.FormatInt(conversationID, 10) + ",?,?,?,?,?," + extras + ",?,?,?," + imp + ")"
 	return `INSERT INTO messages(id, conversation_id, at, author, role, kind, body, attachments, reactions, edited, source_line, hash, import_id) VALUES ` +
 		strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }
 
-// messageArgs is the number of bound values per row of insertSQL.
-const messageArgs = 11
+// messageArgs is the number of bound values per row of insertSQL, and
+// plainArgs per row of a plain one.
+const (
+	messageArgs = 11
+	plainArgs   = messageArgs - 2
+)
 
 // MessageInserter adds many messages to one conversation, in batches. It
 // hands out the row ids itself (the transaction holds the write lock, so
@@ -57,11 +67,16 @@ const messageArgs = 11
 type MessageInserter struct {
 	ctx            context.Context
 	tx             *sql.Tx
-	stmt           *sql.Stmt
+	plain, full    *sql.Stmt // for a whole batch; full is prepared when first needed
 	conversationID int64
 	importID       int64
 	nextID         int64
-	args           []any
+	// args holds the queued rows without their attachments and reactions,
+	// which extras holds (two a row); hasExtras tells whether any is set.
+	args      []any
+	extras    []any
+	hasExtras bool
+	joined    []any // scratch: args and extras interleaved
 }
 
 // MessageInserter prepares the insertion of messages into a conversation.
@@ -70,12 +85,13 @@ func (tx *Tx) MessageInserter(ctx context.Context, conversationID, importID int6
 	if err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM messages`).Scan(&maxID); err != nil {
 		return nil, fmt.Errorf("prepare message insert: %w", err)
 	}
-	stmt, err := tx.tx.PrepareContext(ctx, insertSQL(conversationID, importID, insertBatch))
+	stmt, err := tx.tx.PrepareContext(ctx, insertSQL(conversationID, importID, insertBatch, true))
 	if err != nil {
 		return nil, fmt.Errorf("prepare message insert: %w", err)
 	}
-	return &MessageInserter{ctx: ctx, tx: tx.tx, stmt: stmt, conversationID: conversationID,
-		importID: importID, nextID: maxID + 1, args: make([]any, 0, insertBatch*messageArgs)}, nil
+	return &MessageInserter{ctx: ctx, tx: tx.tx, plain: stmt, conversationID: conversationID,
+		importID: importID, nextID: maxID + 1, args: make([]any, 0, insertBatch*plainArgs),
+		extras: make([]any, 0, insertBatch*2)}, nil
 }
 
 // Insert queues m and returns the id it will have.
@@ -97,14 +113,53 @@ func (mi *MessageInserter) Insert(m Message) (int64, error) {
 	}
 	id := mi.nextID
 	mi.nextID++
-	mi.args = append(mi.args, id, m.At, author, m.Role, m.Kind, m.Body, attachments, reactions, m.Edited, m.SourceLine, m.Hash)
-	if len(mi.args) == cap(mi.args) {
-		if _, err := mi.stmt.ExecContext(mi.ctx, mi.args...); err != nil {
-			return 0, fmt.Errorf("insert messages: %w", err)
+	mi.args = append(mi.args, id, m.At, author, m.Role, m.Kind, m.Body, m.Edited, m.SourceLine, m.Hash)
+	mi.extras = append(mi.extras, attachments, reactions)
+	mi.hasExtras = mi.hasExtras || attachments != nil || reactions != nil
+	if len(mi.args) == insertBatch*plainArgs {
+		if err := mi.flush(true); err != nil {
+			return 0, err
 		}
-		mi.args = mi.args[:0]
 	}
 	return id, nil
+}
+
+// flush writes the queued rows, with the prepared statements when they
+// are a whole batch.
+func (mi *MessageInserter) flush(whole bool) error {
+	n := len(mi.args) / plainArgs
+	args := mi.args
+	if mi.hasExtras {
+		// Put each row's attachments and reactions back in their place.
+		args = mi.joined[:0]
+		for i := range n {
+			row := mi.args[i*plainArgs : (i+1)*plainArgs]
+			args = append(args, row[:6]...)
+			args = append(args, mi.extras[2*i], mi.extras[2*i+1])
+			args = append(args, row[6:]...)
+		}
+		mi.joined = args
+	}
+	var err error
+	switch {
+	case !whole:
+		_, err = mi.tx.ExecContext(mi.ctx, insertSQL(mi.conversationID, mi.importID, n, !mi.hasExtras), args...)
+	case !mi.hasExtras:
+		_, err = mi.plain.ExecContext(mi.ctx, args...)
+	default:
+		if mi.full == nil {
+			if mi.full, err = mi.tx.PrepareContext(mi.ctx, insertSQL(mi.conversationID, mi.importID, insertBatch, false)); err != nil {
+				return fmt.Errorf("prepare message insert: %w", err)
+			}
+		}
+		_, err = mi.full.ExecContext(mi.ctx, args...)
+	}
+	if err != nil {
+		return fmt.Errorf("insert messages: %w", err)
+	}
+	mi.args, mi.extras, mi.hasExtras = mi.args[:0], mi.extras[:0], false
+	clear(mi.joined) // drop the references to the bodies written
+	return nil
 }
 
 func validMessage(m Message) error {
@@ -126,19 +181,19 @@ func (mi *MessageInserter) Flush() error {
 	if len(mi.args) == 0 {
 		return nil
 	}
-	q := insertSQL(mi.conversationID, mi.importID, len(mi.args)/messageArgs)
-	if _, err := mi.tx.ExecContext(mi.ctx, q, mi.args...); err != nil {
-		return fmt.Errorf("insert messages: %w", err)
-	}
-	mi.args = mi.args[:0]
-	return nil
+	return mi.flush(false)
 }
 
-// Close writes what is queued and releases the statement.
+// Close writes what is queued and releases the statements.
 func (mi *MessageInserter) Close() error {
 	err := mi.Flush()
-	if cerr := mi.stmt.Close(); err == nil {
+	if cerr := mi.plain.Close(); err == nil {
 		err = cerr
+	}
+	if mi.full != nil {
+		if cerr := mi.full.Close(); err == nil {
+			err = cerr
+		}
 	}
 	return err
 }

@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sessions-app/sessions/backend/chat"
 )
 
 func openTest(t *testing.T) *Store {
@@ -272,5 +275,72 @@ func TestMessageInserterBatches(t *testing.T) {
 	})
 	if err == nil {
 		t.Fatal("a message with an unknown role was stored")
+	}
+}
+
+// TestMessageInserterExtras: batches without attachments or reactions
+// write them as NULL in the SQL, batches with some bind them; every
+// message reads back with its own, whatever batch it fell in.
+func TestMessageInserterExtras(t *testing.T) {
+	tests := []struct {
+		name   string
+		n      int
+		extras func(i int) bool // message i has an attachment and a reaction
+	}{
+		{"none", insertBatch*2 + 7, func(int) bool { return false }},
+		{"all", insertBatch*2 + 7, func(int) bool { return true }},
+		{"one in the second batch", insertBatch*2 + 7, func(i int) bool { return i == insertBatch+3 }},
+		{"only in the partial batch", insertBatch + 5, func(i int) bool { return i == insertBatch+4 }},
+		{"every third", insertBatch*3 + 1, func(i int) bool { return i%3 == 0 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := openTest(t)
+			var conv int64
+			err := st.Update(ctx, func(tx *Tx) error {
+				var err error
+				if conv, err = tx.CreateConversation(ctx, Conversation{Channel: "whatsapp", ExternalKey: "k", Title: "k"}, 1); err != nil {
+					return err
+				}
+				ins, err := tx.MessageInserter(ctx, conv, 0)
+				if err != nil {
+					return err
+				}
+				for i := range tt.n {
+					m := Message{At: int64(i), Author: "Ann", Role: "customer", Kind: "text", Body: fmt.Sprint("m", i), SourceLine: i + 1, Hash: int64(i)}
+					if tt.extras(i) {
+						m.Attachments = []string{fmt.Sprint("a", i, ".jpg")}
+						m.Reactions = []chat.Reaction{{Emoji: "👍", Actor: "Bo"}}
+					}
+					if _, err := ins.Insert(m); err != nil {
+						return err
+					}
+				}
+				return ins.Close()
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs, err := st.ConversationMessages(ctx, conv, MessagePage{Limit: tt.n + 1})
+			if err != nil || len(msgs) != tt.n {
+				t.Fatalf("%d messages, %v; want %d", len(msgs), err, tt.n)
+			}
+			for i, m := range msgs {
+				if m.Body != fmt.Sprint("m", i) || m.SourceLine != i+1 || m.Hash != int64(i) || m.Author != "Ann" {
+					t.Fatalf("message %d = %+v", i, m)
+				}
+				want := 0
+				if tt.extras(i) {
+					want = 1
+					if m.Attachments[0] != fmt.Sprint("a", i, ".jpg") || m.Reactions[0].Actor != "Bo" {
+						t.Fatalf("message %d: attachments %v reactions %v", i, m.Attachments, m.Reactions)
+					}
+				}
+				if len(m.Attachments) != want || len(m.Reactions) != want {
+					t.Fatalf("message %d: attachments %v reactions %v, want %d of each", i, m.Attachments, m.Reactions, want)
+				}
+			}
+		})
 	}
 }
