@@ -79,6 +79,7 @@ func BenchmarkImportWhatsApp(b *testing.B) {
 	info, _ := os.Stat(path)
 	b.SetBytes(info.Size())
 	var peak float64
+	var cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		st, err := store.Open(context.Background(), b.TempDir())
@@ -86,9 +87,11 @@ func BenchmarkImportWhatsApp(b *testing.B) {
 			b.Fatal(err)
 		}
 		resetPeakRSS()
+		c0 := cpuTime()
 		b.StartTimer()
 		rep := New(st, Options{Location: time.UTC}).ImportFile(context.Background(), path)
 		b.StopTimer()
+		cpu += cpuTime() - c0
 		if rep.Err != nil {
 			b.Fatal(rep.Err)
 		}
@@ -97,12 +100,14 @@ func BenchmarkImportWhatsApp(b *testing.B) {
 	}
 	b.ReportMetric(float64(benchMessages)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 	b.ReportMetric(peak, "peakRSS-MB")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkRawInsert is the limit the import is measured against: the same
 // number of message rows inserted with one prepared statement in one
 // transaction, into the same table with the same indexes, nothing else.
 func BenchmarkRawInsert(b *testing.B) {
+	var cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		dir := b.TempDir()
@@ -120,6 +125,7 @@ func BenchmarkRawInsert(b *testing.B) {
 			b.Fatal(err)
 		}
 		body := strings.Repeat("lorem ipsum ", 6)
+		c0 := cpuTime()
 		b.StartTimer()
 		tx, err := db.Begin()
 		if err != nil {
@@ -140,9 +146,11 @@ func BenchmarkRawInsert(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		cpu += cpuTime() - c0
 		db.Close()
 	}
 	b.ReportMetric(float64(benchMessages)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // metaThread writes a 100,000-message Facebook thread the way a download
