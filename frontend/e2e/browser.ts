@@ -1,7 +1,7 @@
 // One Chromium per spec file (Debian's, with the flags BUILD-NOTES.md lists),
 // a fresh context and page per test, and the checks every test shares: no
 // dialog may open (a hostile chat would raise alert(1)), no script error may
-// escape, and the end state is kept as a screenshot in build/e2e/.
+// escape, the page's CSP refuses nothing, and the end state is kept as a screenshot in build/e2e/.
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest'
@@ -78,6 +78,10 @@ export function useBrowser(opts: Options): Session {
       void d.dismiss().catch(() => {})
     })
     page.on('pageerror', (e) => errors.push(String(e)))
+    // The strict policy must never have to refuse something the app itself does.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text())
+    })
   })
   afterEach(async (t) => {
     if (page) {
