@@ -49,7 +49,7 @@ func (s *ConversationsService) GetConversation(req ConversationRequest) (*Conver
 		v.Sessions = append(v.Sessions, s.c.sessionView(sess))
 	}
 	for _, m := range p.Messages {
-		tm := ThreadMessage{ID: m.ID, MessageView: s.c.messageView(m.Message)}
+		tm := ThreadMessage{ID: m.ID, Edited: m.Edited, MessageView: s.c.messageView(m.Message)}
 		if m.SessionID != 0 {
 			id := m.SessionID
 			tm.SessionID = &id

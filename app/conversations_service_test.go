@@ -77,6 +77,25 @@ func TestConversationPages(t *testing.T) {
 	if len(all) != 14 {
 		t.Fatalf("%d messages, want 14", len(all))
 	}
+	// The thread marks what the chat marked: the edited reply, the deleted
+	// message, the photo with its file name.
+	marks := map[string]int{}
+	for _, m := range all {
+		if m.Edited {
+			marks["edited "+m.Body]++
+		}
+		if m.Kind == "deleted" {
+			marks["deleted"]++
+		}
+		if m.Kind == "media" && len(m.Attachments) == 1 && m.Attachments[0] == "IMG-20240320-WA0004.jpg" {
+			marks["photo"]++
+		}
+	}
+	for _, want := range []string{"edited OK, thanks Tom", "deleted", "photo"} {
+		if marks[want] != 1 {
+			t.Errorf("%q marked %d times in the thread, want once (marks %v)", want, marks[want], marks)
+		}
+	}
 	perSession := map[int64]int{}
 	for i, m := range all {
 		if i > 0 && m.At < all[i-1].At {

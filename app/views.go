@@ -142,6 +142,9 @@ type ThreadMessage struct {
 	// SessionID is null for a message outside every session (a system
 	// note between two of them).
 	SessionID *int64 `json:"session_id"`
+	// Edited marks a message its author changed after sending: the thread
+	// says so, as the chat app did.
+	Edited bool `json:"edited"`
 	MessageView
 }
 

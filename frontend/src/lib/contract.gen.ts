@@ -331,6 +331,11 @@ export interface ThreadMessage extends MessageView {
    * note between two of them).
    */
   session_id: number | null
+  /**
+   * Edited marks a message its author changed after sending: the thread
+   * says so, as the chat app did.
+   */
+  edited: boolean
 }
 
 /**
