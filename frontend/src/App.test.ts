@@ -155,12 +155,23 @@ describe('layout', () => {
     await settle()
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(name)
     expect(link.getAttribute('aria-current')).toBe('page')
-    expect(document.querySelector('.placeholder p')?.textContent?.length).toBeGreaterThan(20)
     expect(document.body.textContent).not.toMatch(/TODO|coming soon|next release/i)
     history.back()
     await moved()
     await settle()
     expect(ids()).toEqual([1])
+  })
+
+  it.each([
+    ['#/conversation?id=3&session=9', 'Conversation', 'Sessions'],
+    ['#/welcome', 'Welcome to Sessions', null],
+  ])('opens %s as a page of its own', async (hash, heading, current) => {
+    history.replaceState(null, '', hash)
+    await open({ rows: sessions(1) })
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(heading)
+    const here = document.querySelector('.sidebar [aria-current="page"]')
+    expect(here?.textContent?.trim() ?? null).toBe(current)
+    expect(location.hash).toBe(hash)
   })
 
   it('switches the theme from the sidebar and keeps the pick', async () => {
