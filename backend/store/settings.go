@@ -74,3 +74,41 @@ func (tx *Tx) SetNames(ctx context.Context, key string, names []string) error {
 	}
 	return tx.SetSetting(ctx, key, string(b))
 }
+
+// Keys of the settings page beside the ones above (the Ollama address,
+// model and permission, and the watched folder, are kept by the services
+// that use them under their own keys).
+const (
+	SettingWhatsAppZone = "whatsapp_zone" // IANA zone WhatsApp times are read in
+	SettingTheme        = "theme"         // system | light | dark
+	SettingSampleData   = "sample_data"   // JSON: what the sample library added (backend/sample)
+)
+
+// Settings returns every stored setting by key.
+func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return nil, fmt.Errorf("read settings: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("read settings: %w", err)
+		}
+		out[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read settings: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteSetting removes key, so its default applies again.
+func (tx *Tx) DeleteSetting(ctx context.Context, key string) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("delete setting %s: %w", key, err)
+	}
+	return nil
+}
