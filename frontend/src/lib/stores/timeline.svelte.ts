@@ -1,25 +1,30 @@
-// The timeline's state: the rows of the status shown, loaded in pages, the
-// cursor of the next page, and whether the list is loading, empty or failed.
-// Answers to a request the user has moved on from (another status, a
-// reload) are dropped. After each page is on screen it logs
+// The timeline's state: the rows the filters select, loaded in pages, the
+// cursor of the next page, the number of matches, and whether the list is
+// loading, empty or failed. A new filter keeps the old rows on screen until
+// its first page arrives (no flicker while typing), and every request
+// carries a sequence number so that an answer the user has moved on from
+// (another filter, a reload) never overtakes a newer one. After each page is on screen it logs
 // "sessions-ui: rendered N rows" (or "empty state", or "error: ..."), which
 // build/check-window.sh reads from the window's log.
 
 import { tick } from 'svelte'
 import * as api from '../api'
 import type { SessionView, StatusFilter } from '../api'
+import { queryKey, statusOf, type TimelineQuery } from './filters.svelte'
+
+export { statusOf }
 
 export const PAGE_SIZE = 50
-
-/** The status filter a route parameter names; anything else is all. */
-export function statusOf(param: string | undefined): StatusFilter {
-  return param === 'active' || param === 'completed' ? param : 'all'
-}
 
 export type Phase = 'loading' | 'ready' | 'empty' | 'error'
 
 export class TimelineStore {
-  status = $state<StatusFilter>('all')
+  /** The filters of the rows shown (or on their way). */
+  query = $state.raw<TimelineQuery>({ status: 'all' })
+  /** The number of sessions matching, in all; null before the first answer. */
+  total = $state<number | null>(null)
+  /** A first page for new filters is on its way while the old rows stay on screen. */
+  pending = $state(false)
   rows = $state.raw<SessionView[]>([])
   /** The next page's cursor; null at the end. */
   cursor = $state<string | null>(null)
@@ -46,12 +51,25 @@ export class TimelineStore {
     return this.cursor !== null
   }
 
-  /** Shows sessions with this status from the first page; the same status again keeps what is loaded. */
-  show(status: StatusFilter): Promise<void> {
-    if (this.started && status === this.status) return Promise.resolve()
+  /** The status filter of the rows shown. */
+  get status(): StatusFilter {
+    return statusOf(this.query.status)
+  }
+
+  /**
+   * Shows the sessions the query selects from the first page (a status alone
+   * names a query of that status); the same query again keeps what is
+   * loaded. The rows on screen stay until the new page replaces them.
+   */
+  show(query: TimelineQuery | StatusFilter): Promise<void> {
+    const q = typeof query === 'string' ? { status: query } : query
+    if (this.started && queryKey(q) === queryKey(this.query)) return Promise.resolve()
+    const first = !this.started
     this.started = true
-    this.status = status
-    return this.reset()
+    this.query = q
+    if (first) return this.reset()
+    this.pending = true
+    return this.refresh()
   }
 
   /** Loads the first page again from scratch (the Try again of a failed first page). */
@@ -105,12 +123,14 @@ export class TimelineStore {
     }
     try {
       const page = await api.listSessions({
-        status: this.status,
+        ...this.query,
         limit: this.pageSize,
         cursor: first ? '' : (this.cursor ?? ''),
       })
       if (gen !== this.generation) return
       this.busy = false
+      this.pending = false
+      this.total = page.total
       this.loadingMore = false
       this.cursor = page.next_cursor
       this.error = null
@@ -128,11 +148,17 @@ export class TimelineStore {
       if (gen === this.generation) this.log(`sessions-ui: rendered ${this.rows.length} rows`)
     } catch (e) {
       if (gen !== this.generation) return
+      // Rows of other filters must not pass for the answer to these.
+      const stale = this.pending
       this.busy = false
+      this.pending = false
       this.loadingMore = false
       const err = api.toError(e)
       this.error = err
-      if (first && this.rows.length === 0) this.phase = 'error'
+      if (first && (this.rows.length === 0 || stale)) {
+        this.rows = []
+        this.phase = 'error'
+      }
       this.log(`sessions-ui: error: ${err.message}`)
     }
   }

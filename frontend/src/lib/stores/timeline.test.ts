@@ -129,4 +129,71 @@ describe('TimelineStore', () => {
     await settle()
     expect(ids(t)).toEqual([2, 1])
   })
+
+  it('keeps the old rows on screen until the page of the new filters arrives, and counts the matches', async () => {
+    w = fakeWails({ rows: sessions(5) })
+    const { t } = store()
+    await t.show('all')
+    expect(t.total).toBe(5)
+    let release: () => void = () => {}
+    w.app.SessionsService.ListSessions.mockImplementationOnce(
+      () =>
+        new Promise((resolve) => (release = () => resolve({ sessions: [session({ id: 9 })], next_cursor: null, total: 1, index_pending: 0 }))),
+    )
+    const typed = t.show({ status: 'all', q: 'refund' })
+    expect(t.pending).toBe(true)
+    expect(t.phase).toBe('ready')
+    expect(ids(t)).toEqual([5, 4, 3])
+    release()
+    await typed
+    expect(t.pending).toBe(false)
+    expect(ids(t)).toEqual([9])
+    expect(t.total).toBe(1)
+    expect(w.app.SessionsService.ListSessions.mock.calls.at(-1)?.[0]).toMatchObject({ q: 'refund', status: 'all', cursor: '' })
+  })
+
+  it('never lets an older answer overtake a newer one', async () => {
+    w = fakeWails({ rows: sessions(3) })
+    const { t } = store()
+    await t.show('all')
+    const releases: Record<string, () => void> = {}
+    w.app.SessionsService.ListSessions.mockImplementation(
+      (req: { q?: string }) =>
+        new Promise((resolve) => {
+          const id = req.q === 're' ? 20 : 30
+          releases[req.q ?? ''] = () => resolve({ sessions: [session({ id })], next_cursor: null, total: 1, index_pending: 0 })
+        }),
+    )
+    const older = t.show({ status: 'all', q: 're' })
+    const newer = t.show({ status: 'all', q: 'ref' })
+    releases.ref()
+    await newer
+    releases.re()
+    await older
+    await settle()
+    expect(ids(t)).toEqual([30])
+    expect(t.query.q).toBe('ref')
+  })
+
+  it('asks again for the same filters only when they change', async () => {
+    w = fakeWails({ rows: sessions(3) })
+    const { t } = store()
+    await t.show({ status: 'all', labels: ['vip'] })
+    await t.show({ labels: ['vip'], status: 'all' })
+    expect(w.requests).toHaveLength(1)
+    await t.show({ status: 'all', labels: ['vip'], sentiment: 'negative' })
+    expect(w.requests).toHaveLength(2)
+    expect(w.requests[1]).toMatchObject({ labels: ['vip'], sentiment: 'negative' })
+  })
+
+  it('shows the error, not the old rows, when the first page of new filters fails', async () => {
+    w = fakeWails({ rows: sessions(3) })
+    const { t } = store()
+    await t.show('all')
+    w.app.SessionsService.ListSessions.mockRejectedValueOnce('bad field: tier')
+    await t.show({ status: 'all', fields: { tier: 'x' } })
+    expect(t.phase).toBe('error')
+    expect(t.rows).toEqual([])
+    expect(t.error?.message).toBe('bad field: tier')
+  })
 })
