@@ -52,6 +52,8 @@ type Services struct {
 	Imports       *ImportsService
 	Summaries     *SummariesService
 	Settings      *SettingsService
+	Labels        *LabelsService
+	Fields        *FieldsService
 	c             *core
 }
 
@@ -94,6 +96,8 @@ func NewServices(ctx context.Context, d Deps) *Services {
 	s.Summaries = newSummariesService(c)
 	s.Imports = newImportsService(c, s.Summaries)
 	s.Settings = &SettingsService{c: c, transport: d.Transport}
+	s.Labels = &LabelsService{c: c}
+	s.Fields = &FieldsService{c: c}
 	return s
 }
 
@@ -127,7 +131,7 @@ func (s *Services) Stop() {
 // API routes them and the TypeScript generator reads them: every exported
 // method of each is callable from the UI.
 func (s *Services) Bindings() []any {
-	return []any{s.Sessions, s.Conversations, s.Imports, s.Summaries, s.Settings}
+	return []any{s.Sessions, s.Conversations, s.Imports, s.Summaries, s.Settings, s.Labels, s.Fields}
 }
 
 // ImportPaths imports files, zips and folders the way the UI's ImportFiles

@@ -64,21 +64,46 @@ func (s *SessionsService) ListSessions(req ListRequest) (*SessionPage, error) {
 func (v viewer) filter(req ListRequest) (timeline.Filter, error) {
 	f := timeline.Filter{Status: req.Status, Q: req.Q, Summary: req.Summary, Name: req.Name, Email: req.Email, Text: req.Text,
 		Channels: req.Channels, Labels: req.Labels, Sentiment: req.Sentiment, Fields: req.Fields}
-	if req.From != "" {
-		d, err := time.ParseInLocation(time.DateOnly, req.From, v.loc)
-		if err != nil {
-			return f, fmt.Errorf("%w: from %q is not a day like 2024-03-14", timeline.ErrBadFilter, req.From)
-		}
-		f.From = d.UnixMilli()
+	var err error
+	if f.From, err = v.dayStart("from", req.From); err != nil {
+		return f, err
 	}
-	if req.To != "" {
-		d, err := time.ParseInLocation(time.DateOnly, req.To, v.loc)
-		if err != nil {
-			return f, fmt.Errorf("%w: to %q is not a day like 2024-03-14", timeline.ErrBadFilter, req.To)
-		}
-		f.To = d.AddDate(0, 0, 1).UnixMilli() - 1 // the whole day, also on a DST change
+	if f.To, err = v.dayEnd("to", req.To); err != nil {
+		return f, err
+	}
+	if f.EndedFrom, err = v.dayStart("ended_from", req.EndedFrom); err != nil {
+		return f, err
+	}
+	if f.EndedTo, err = v.dayEnd("ended_to", req.EndedTo); err != nil {
+		return f, err
 	}
 	return f, f.Validate()
+}
+
+// dayStart is the first millisecond (UTC ms) of a day written YYYY-MM-DD in
+// the viewer's zone; 0 for none. what names the field in the error.
+func (v viewer) dayStart(what, day string) (int64, error) {
+	if day == "" {
+		return 0, nil
+	}
+	d, err := time.ParseInLocation(time.DateOnly, day, v.loc)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s %q is not a day like 2024-03-14", timeline.ErrBadFilter, what, day)
+	}
+	return d.UnixMilli(), nil
+}
+
+// dayEnd is the last millisecond of a day in the viewer's zone: the whole
+// day, also on a DST change; 0 for none.
+func (v viewer) dayEnd(what, day string) (int64, error) {
+	if day == "" {
+		return 0, nil
+	}
+	d, err := time.ParseInLocation(time.DateOnly, day, v.loc)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s %q is not a day like 2024-03-14", timeline.ErrBadFilter, what, day)
+	}
+	return d.AddDate(0, 0, 1).UnixMilli() - 1, nil
 }
 
 // GetSession returns one session with its messages.

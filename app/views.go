@@ -46,11 +46,19 @@ type SessionView struct {
 	// SummarySource is "builtin" or "ollama": the UI marks built-in ones.
 	SummarySource *string `json:"summary_source"`
 	// SummaryError says why the last summary attempt failed.
-	SummaryError *string           `json:"summary_error"`
-	Sentiment    *string           `json:"sentiment"`
-	Labels       []string          `json:"labels"`
-	Fields       map[string]string `json:"fields"`
-	Handoff      HandoffView       `json:"handoff"`
+	SummaryError *string    `json:"summary_error"`
+	Sentiment    *string    `json:"sentiment"`
+	Labels       []LabelRef `json:"labels"`
+	// Fields are the session's custom field values by key; the fields'
+	// names and types come from FieldsService.ListFields.
+	Fields  map[string]string `json:"fields"`
+	Handoff HandoffView       `json:"handoff"`
+}
+
+// LabelRef is a label on a session: its name and colour (#rrggbb).
+type LabelRef struct {
+	Name  string `json:"name"`
+	Color string `json:"color"`
 }
 
 // SessionPage is one page of the timeline; NextCursor is null at the end.
@@ -102,6 +110,11 @@ type ListRequest struct {
 	// bounding the session's start.
 	From string `json:"from"`
 	To   string `json:"to"`
+	// EndedFrom and EndedTo are days (YYYY-MM-DD) in the viewer's zone,
+	// inclusive, bounding the day a session ended; active sessions have
+	// not ended and never match.
+	EndedFrom string `json:"ended_from"`
+	EndedTo   string `json:"ended_to"`
 	// Channels and Labels keep sessions with any of them.
 	Channels []string `json:"channels"`
 	Labels   []string `json:"labels"`
@@ -118,7 +131,7 @@ type ListRequest struct {
 // filtered reports whether the request narrows the timeline at all.
 func (r ListRequest) filtered() bool {
 	return (r.Status != "" && r.Status != "all") || r.Q != "" || r.Summary != "" || r.Name != "" || r.Email != "" ||
-		r.Text != "" || r.From != "" || r.To != "" || len(r.Channels) > 0 || len(r.Labels) > 0 || r.Sentiment != "" || len(r.Fields) > 0
+		r.Text != "" || r.From != "" || r.To != "" || r.EndedFrom != "" || r.EndedTo != "" || len(r.Channels) > 0 || len(r.Labels) > 0 || r.Sentiment != "" || len(r.Fields) > 0
 }
 
 // ConversationRequest selects a page of a whole thread.
@@ -217,7 +230,7 @@ func (v viewer) sessionView(s store.Session) SessionView {
 		SummarySource:  optional(s.SummarySource),
 		SummaryError:   optional(s.SummaryError),
 		Sentiment:      optional(s.Sentiment),
-		Labels:         s.Labels,
+		Labels:         make([]LabelRef, len(s.Labels)),
 		Fields:         s.Fields,
 		Handoff:        HandoffView{Bot: optional(s.Bot), Agent: optional(s.HandoffAgent)},
 	}
@@ -235,8 +248,11 @@ func (v viewer) sessionView(s store.Session) SessionView {
 		sv.Handoff.WaitS = &wait
 	}
 	sv.Handoff.BotOnly = s.Bot != "" && s.HandoffAgent == ""
-	if sv.Labels == nil {
-		sv.Labels = []string{}
+	for i, name := range s.Labels {
+		sv.Labels[i] = LabelRef{Name: name}
+		if i < len(s.LabelColors) {
+			sv.Labels[i].Color = s.LabelColors[i]
+		}
 	}
 	if sv.Fields == nil {
 		sv.Fields = map[string]string{}

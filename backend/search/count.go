@@ -119,7 +119,7 @@ func keepByKey(seg segment.Segment, bm *roaring.Bitmap, f keyFilter) (uint64, er
 	)
 	visit := func(field string, term []byte) {
 		if field == fieldSortKey && len(term) == docKeyLen {
-			keep = f.keep(keyInt(term[0:]), keyInt(term[2*keyIntLen:]))
+			keep = f.keepKey(term)
 		}
 	}
 	it := bm.Iterator()

@@ -13,23 +13,31 @@ import (
 )
 
 // keyFilter is a check of the numbers in a hit's sort key: Start within
-// [startLo, startHi] and ActiveUntil within (auAbove, auAtMost]. It runs per
+// [startLo, startHi], ActiveUntil within (auAbove, auAtMost] and End within
+// [endLo, endHi]. It runs per
 // candidate hit, so a plan adds it only to the shards that need it: the
 // months at the edges of [From, To], and for a status the months whose
 // latest ActiveUntil is after Now.
 type keyFilter struct {
 	startLo, startHi  int64
 	auAbove, auAtMost int64
+	endLo, endHi      int64
 }
 
 func noFilter() keyFilter {
-	return keyFilter{math.MinInt64, math.MaxInt64, math.MinInt64, math.MaxInt64}
+	return keyFilter{math.MinInt64, math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64, math.MaxInt64}
 }
 
 func (f keyFilter) isNone() bool { return f == noFilter() }
 
-func (f keyFilter) keep(start, activeUntil int64) bool {
-	return start >= f.startLo && start <= f.startHi && activeUntil > f.auAbove && activeUntil <= f.auAtMost
+func (f keyFilter) keep(start, activeUntil, end int64) bool {
+	return start >= f.startLo && start <= f.startHi && activeUntil > f.auAbove && activeUntil <= f.auAtMost &&
+		end >= f.endLo && end <= f.endHi
+}
+
+// keepKey is keep over a sort key term (see docKey).
+func (f keyFilter) keepKey(term []byte) bool {
+	return f.keep(keyInt(term[0:]), keyInt(term[2*keyIntLen:]), keyInt(term[3*keyIntLen:]))
 }
 
 // plan decides how a shard takes part in q: skip it when no session of the
@@ -53,6 +61,19 @@ func plan(s *shard, q Query) (skip bool, f keyFilter) {
 	case "completed": // ActiveUntil <= Now
 		if maxActive > q.Now {
 			f.auAtMost = q.Now
+		}
+	}
+	if q.EndedFrom != 0 || q.EndedTo != 0 {
+		// Only completed sessions have ended; the end itself is known per
+		// session only, so every hit of the shard is checked.
+		if maxActive > q.Now {
+			f.auAtMost = min(f.auAtMost, q.Now)
+		}
+		if q.EndedFrom != 0 {
+			f.endLo = q.EndedFrom
+		}
+		if q.EndedTo != 0 {
+			f.endHi = q.EndedTo
 		}
 	}
 	return false, f
@@ -92,7 +113,7 @@ func (q *keyFilterQuery) Searcher(ctx context.Context, r index.IndexReader, m ma
 			if field != fieldSortKey || len(term) != docKeyLen {
 				return
 			}
-			keep = f.keep(keyInt(term[0:]), keyInt(term[2*keyIntLen:]))
+			keep = f.keepKey(term)
 		})
 		return err == nil && keep
 	}), nil

@@ -22,13 +22,16 @@ func TestSortKeyOrder(t *testing.T) {
 		pairs = append(pairs, pair{vals[r.IntN(len(vals))], vals[r.IntN(len(vals))]})
 	}
 	for _, p := range pairs {
-		k := docKey(p.start, p.id, p.id^p.start)
+		k := docKey(p.start, p.id, p.id^p.start, p.start^p.id<<1)
 		if strings.IndexByte(k, 0xff) >= 0 || len(k) != docKeyLen {
 			t.Fatalf("key of %+v: %q", p, k)
 		}
 		s, id, au, err := parseDocKey([]byte(k))
 		if err != nil || s != p.start || id != p.id || au != p.id^p.start {
 			t.Fatalf("parseDocKey(docKey(%+v)) = %d, %d, %d, %v", p, s, id, au, err)
+		}
+		if end := keyInt([]byte(k[3*keyIntLen:])); end != p.start^p.id<<1 {
+			t.Fatalf("end of docKey(%+v) = %d", p, end)
 		}
 		c := cursorKey(Cursor{p.start, p.id})
 		if !strings.HasPrefix(k, c) || !(k > c) {
@@ -44,13 +47,13 @@ func TestSortKeyOrder(t *testing.T) {
 		case a.start > b.start || a.id > b.id:
 			num = 1
 		}
-		ka, kb := docKey(a.start, a.id, 0), docKey(b.start, b.id, 1)
+		ka, kb := docKey(a.start, a.id, 0, 0), docKey(b.start, b.id, 1, 1)
 		if num != 0 && strings.Compare(ka, kb) != num {
 			t.Fatalf("%+v vs %+v: keys compare %d, numbers %d", a, b, strings.Compare(ka, kb), num)
 		}
 		// A doc strictly before the cursor in descending order is exactly
 		// one with a smaller (start, id).
-		if before := docKey(a.start, a.id, 5) < cursorKey(Cursor{b.start, b.id}); before != (num < 0) {
+		if before := docKey(a.start, a.id, 5, 5) < cursorKey(Cursor{b.start, b.id}); before != (num < 0) {
 			t.Fatalf("%+v after cursor %+v = %v, want %v", a, b, before, num < 0)
 		}
 	}

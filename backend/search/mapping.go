@@ -16,13 +16,18 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
+
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/sessions-app/sessions/backend/labels"
 )
 
 // MappingVersion is the version of the index layout: the fields, their
 // analyzers and the sort key encoding. Bump it whenever any of them changes;
 // Open then wipes the shards and reports NeedsRebuild.
-const MappingVersion = 2
+//
+// 3: labels and custom field values folded by labels.Fold (accents too);
+// End in the sort key for the ended range.
+const MappingVersion = 3
 
 // Field names inside a shard.
 const (
@@ -79,9 +84,10 @@ const (
 //     (UAX #29) word tokenizer, to_lower. No stemming and no stop words: the
 //     sessions are in many languages and the search is for exact words.
 //   - keyword for the email (its parts, folded and lowercased, see
-//     emailTerms), channel, sentiment, labels and custom fields (trimmed
-//     and lowercased in Go, see keywordValue and customTerm).
-//   - sk, the sort key (see docKey): Start, ID and ActiveUntil of the
+//     emailTerms), channel, sentiment (trimmed and lowercased in Go, see
+//     keywordValue), labels and custom fields (labels.Fold, the rule
+//     SQLite's filters use too, see customTerm).
+//   - sk, the sort key (see docKey): Start, ID, ActiveUntil and End of the
 //     session in one keyword term with doc values. There are no numeric
 //     fields: Bleve indexes 16 prefix-coded terms per number, mostly unique
 //     per document, which doubled the cost of indexing; the few range
@@ -332,26 +338,26 @@ func keywordValue(s string) string {
 }
 
 // customTerm is the single term of one custom field: the key exactly as
-// given, then the value lowercased.
+// given, then the value folded as SQLite's filter folds it (labels.Fold).
 func customTerm(key, value string) string {
-	return key + customSep + keywordValue(value)
+	return key + customSep + labels.Fold(value)
 }
 
-// The sort key of a session is Start, ID and ActiveUntil, each an int64
+// The sort key of a session is Start, ID, ActiveUntil and End, each an int64
 // with the sign bit flipped (so that unsigned order is numeric order)
-// written big-endian in 7-bit digits: 10 bytes per number, 30 in all, every
+// written big-endian in 7-bit digits: 10 bytes per number, 40 in all, every
 // byte below 0x80. Byte order is then numeric order, and no byte is 0xFF,
 // which zap uses to separate the terms of a doc value.
 //
 // Sorting on it orders by (Start, ID), unique per session, so ActiveUntil
 // never decides the order; it is there so that the status filter reads it
-// from the same doc value. A cursor is the 20-byte prefix (Start, ID): a
+// from the same doc value, as the ended range reads End. A cursor is the 20-byte prefix (Start, ID): a
 // document at the cursor compares greater than it (a longer string with the
 // same prefix) and is therefore not repeated by SearchAfter in descending
 // order.
 const (
 	keyIntLen = 10
-	docKeyLen = 3 * keyIntLen
+	docKeyLen = 4 * keyIntLen
 )
 
 func putKeyInt(b []byte, v int64) {
@@ -371,11 +377,12 @@ func keyInt(b []byte) int64 {
 }
 
 // docKey is the sort key term of a session.
-func docKey(start, id, activeUntil int64) string {
+func docKey(start, id, activeUntil, end int64) string {
 	var b [docKeyLen]byte
 	putKeyInt(b[0:], start)
 	putKeyInt(b[keyIntLen:], id)
 	putKeyInt(b[2*keyIntLen:], activeUntil)
+	putKeyInt(b[3*keyIntLen:], end)
 	return string(b[:])
 }
 
@@ -428,11 +435,11 @@ func (a analyzers) buildDocument(d *Doc) *document.Document {
 	addKeyword(fieldChannel, keywordValue(d.Channel))
 	addKeyword(fieldSentiment, keywordValue(d.Sentiment))
 	for _, l := range d.Labels {
-		addKeyword(fieldLabel, keywordValue(l))
+		addKeyword(fieldLabel, labels.Fold(l))
 	}
 	for k, v := range d.Fields {
 		addKeyword(fieldCustom, customTerm(k, v))
 	}
-	doc.AddField(document.NewTextFieldCustom(fieldSortKey, nil, []byte(docKey(d.Start, d.ID, d.ActiveUntil)), sortable, a.keyword))
+	doc.AddField(document.NewTextFieldCustom(fieldSortKey, nil, []byte(docKey(d.Start, d.ID, d.ActiveUntil, d.End)), sortable, a.keyword))
 	return doc
 }

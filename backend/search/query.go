@@ -12,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/sessions-app/sessions/backend/labels"
 )
 
 // Query is one search. Every set criterion must hold (AND); within
@@ -38,6 +40,9 @@ type Query struct {
 	// From and To bound Start, inclusive; 0 means unbounded. The caller
 	// turns local days into UTC ms.
 	From, To int64
+	// EndedFrom and EndedTo bound End of completed sessions (ActiveUntil
+	// <= Now), inclusive; active ones never match. 0 means unbounded.
+	EndedFrom, EndedTo int64
 	// Status is "", "all", "active" (Now < ActiveUntil) or "completed".
 	Status string
 	Now    int64
@@ -239,6 +244,13 @@ func bounds(q Query) (lo, hi int64) {
 	if q.Status == "completed" && q.Now < hi {
 		hi = q.Now
 	}
+	// A session starts before it ends.
+	if q.EndedTo != 0 && q.EndedTo < hi {
+		hi = q.EndedTo
+	}
+	if (q.EndedFrom != 0 || q.EndedTo != 0) && q.Now < hi {
+		hi = q.Now
+	}
 	return lo, hi
 }
 
@@ -316,7 +328,7 @@ func (ix *Index) Count(ctx context.Context, q Query) (int, error) {
 // depends on it.
 func totalKey(q Query) (string, error) {
 	q.After, q.Limit, q.Count = nil, 0, false
-	if q.Status != "active" && q.Status != "completed" {
+	if q.Status != "active" && q.Status != "completed" && q.EndedFrom == 0 && q.EndedTo == 0 {
 		q.Now = 0
 	}
 	b, err := json.Marshal(q) // map keys come out sorted
@@ -383,7 +395,11 @@ func (ix *Index) buildTree(q Query) (node, error) {
 		}
 	}
 	keywords(fieldChannel, q.Channels)
-	keywords(fieldLabel, q.Labels)
+	labelTerms := make([]string, len(q.Labels))
+	for i, l := range q.Labels {
+		labelTerms[i] = labels.Fold(l)
+	}
+	keywords(fieldLabel, labelTerms)
 	if s := keywordValue(q.Sentiment); s != "" {
 		all = append(all, term(fieldSentiment, s))
 	}

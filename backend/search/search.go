@@ -39,7 +39,7 @@ import (
 type Doc struct {
 	ID          int64
 	Start       int64 // started_at: decides the shard and the order
-	End         int64 // last_message_at (not indexed: no query asks for it)
+	End         int64 // last_message_at, in the sort key for the ended range
 	ActiveUntil int64 // last_message_at + gap: the session is active while now < ActiveUntil
 	Channel     string
 	Sentiment   string

@@ -316,6 +316,22 @@ DROP TABLE imports;
 ALTER TABLE imports_v7 RENAME TO imports;
 CREATE INDEX imports_file_hash ON imports(file_hash);
 `,
+
+	// 8: custom field values are compared by their fold (labels.Fold: case
+	// and accents, the search index's rule) through a column of it, since
+	// SQLite's NOCASE folds only ASCII ("MÜNCHEN" missed "München"). The
+	// column is filled in Go (foldFieldValues, in the same transaction).
+	`
+ALTER TABLE session_field_values ADD COLUMN value_fold TEXT;
+DROP INDEX session_field_values_value;
+CREATE INDEX session_field_values_fold ON session_field_values(field_id, value_fold);
+`,
+}
+
+// migrationSteps are the parts of a migration that SQL cannot do, run
+// after it in its transaction.
+var migrationSteps = map[int]func(ctx context.Context, tx *Tx) error{
+	8: foldFieldValues,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -334,6 +350,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		err := s.Update(ctx, func(tx *Tx) error {
 			if _, err := tx.tx.ExecContext(ctx, migrations[v-1]); err != nil {
 				return err
+			}
+			if step := migrationSteps[v]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations(version) VALUES (?)`, v)
 			return err

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/sessions-app/sessions/backend/labels"
 )
 
 // Session is a stored session with its contact, labels and fields.
@@ -32,6 +34,7 @@ type Session struct {
 	SummaryScore   float64
 	SummaryError   string
 	Labels         []string
+	LabelColors    []string // the colour of each of Labels, in its order
 	Fields         map[string]string
 }
 
@@ -123,7 +126,7 @@ func handoffWait(sp SessionSpan) any {
 func (tx *Tx) MergeSession(ctx context.Context, into, from int64) error {
 	stmts := []string{
 		`INSERT OR IGNORE INTO session_labels(session_id, label_id) SELECT ?, label_id FROM session_labels WHERE session_id = ?`,
-		`INSERT OR IGNORE INTO session_field_values(session_id, field_id, value) SELECT ?, field_id, value FROM session_field_values WHERE session_id = ?`,
+		`INSERT OR IGNORE INTO session_field_values(session_id, field_id, value, value_fold) SELECT ?, field_id, value, value_fold FROM session_field_values WHERE session_id = ?`,
 	}
 	for _, q := range stmts {
 		if _, err := tx.tx.ExecContext(ctx, q, into, from); err != nil {
@@ -164,15 +167,20 @@ type ListSessions struct {
 	Now int64
 	// Channels keeps sessions on any of these channels.
 	Channels []string
-	// Labels keeps sessions carrying any of these labels (case-insensitive).
+	// Labels keeps sessions carrying any of these labels, matched by their
+	// fold (labels.Fold: case and accents).
 	Labels []string
 	// Sentiment keeps sessions with this sentiment.
 	Sentiment string
-	// Fields keeps sessions whose custom field key has this value
-	// (case-insensitive), for every pair.
+	// Fields keeps sessions whose custom field key has this value, matched
+	// by its fold (labels.Fold), for every pair.
 	Fields map[string]string
 	// From and To bound the start (UTC ms, inclusive); 0 leaves it open.
 	From, To int64
+	// EndedFrom and EndedTo bound the end of completed sessions (their
+	// last message, UTC ms, inclusive); an active session has no end and
+	// never matches either. 0 leaves a side open.
+	EndedFrom, EndedTo int64
 	// ContactID and ConversationID, when not 0, keep one contact's or one
 	// conversation's sessions.
 	ContactID, ConversationID int64
@@ -229,8 +237,8 @@ func (q ListSessions) where() ([]string, []any, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		where = append(where, `EXISTS (SELECT 1 FROM session_field_values v JOIN custom_fields f ON f.id = v.field_id
-			WHERE v.session_id = s.id AND f.key = ? AND v.value = ? COLLATE NOCASE)`)
-		args = append(args, k, q.Fields[k])
+			WHERE v.session_id = s.id AND f.key = ? AND v.value_fold = ?)`)
+		args = append(args, k, labels.Fold(q.Fields[k]))
 	}
 	if q.ContactID != 0 {
 		where = append(where, `s.contact_id = ?`)
@@ -247,6 +255,20 @@ func (q ListSessions) where() ([]string, []any, error) {
 	if q.To != 0 {
 		where = append(where, `s.started_at <= ?`)
 		args = append(args, q.To)
+	}
+	if q.EndedFrom != 0 || q.EndedTo != 0 {
+		where = append(where, `s.active_until <= ?`)
+		args = append(args, q.Now)
+	}
+	if q.EndedFrom != 0 {
+		where = append(where, `s.last_message_at >= ?`)
+		args = append(args, q.EndedFrom)
+	}
+	if q.EndedTo != 0 {
+		// A session ends after it starts: the start bound lets SQLite
+		// stop the timeline scan early.
+		where = append(where, `s.last_message_at <= ? AND s.started_at <= ?`)
+		args = append(args, q.EndedTo, q.EndedTo)
 	}
 	return where, args, nil
 }
@@ -361,7 +383,7 @@ func (s *Store) countSessions(ctx context.Context, q ListSessions) (int, error) 
 }
 
 // labelNames returns the stored names of the labels in wanted, matched as
-// the search index matches them: trimmed, lowercased in full Unicode.
+// the search index matches them: by labels.Fold (case and accents).
 // SQLite's NOCASE folds only ASCII, so "ÄRGER" would not find "ärger"
 // there while the index would. Labels are few; they are all read. A
 // wanted label that matches none is kept as given (and finds nothing).
@@ -371,7 +393,7 @@ func (s *Store) labelNames(ctx context.Context, wanted []string) ([]string, erro
 	}
 	want := make(map[string]bool, len(wanted))
 	for _, w := range wanted {
-		want[strings.ToLower(strings.TrimSpace(w))] = true
+		want[labels.Fold(w)] = true
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT name FROM labels`)
 	if err != nil {
@@ -384,7 +406,7 @@ func (s *Store) labelNames(ctx context.Context, wanted []string) ([]string, erro
 		if err := rows.Scan(&name); err != nil {
 			return nil, fmt.Errorf("read labels: %w", err)
 		}
-		if want[strings.ToLower(strings.TrimSpace(name))] {
+		if want[labels.Fold(name)] {
 			out = append(out, name)
 		}
 	}
@@ -465,23 +487,26 @@ func (s *Store) attachLabelsAndFields(ctx context.Context, list []Session) error
 		index[list[i].ID] = i
 		ids[i] = list[i].ID
 		list[i].Labels = []string{}
+		list[i].LabelColors = []string{}
 		list[i].Fields = map[string]string{}
 	}
 	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
 	rows, err := s.read.QueryContext(ctx, `
-		SELECT sl.session_id, l.name FROM session_labels sl JOIN labels l ON l.id = sl.label_id
+		SELECT sl.session_id, l.name, l.color FROM session_labels sl JOIN labels l ON l.id = sl.label_id
 		WHERE sl.session_id IN (`+in+`) ORDER BY l.name`, ids...)
 	if err != nil {
 		return fmt.Errorf("read session labels: %w", err)
 	}
 	for rows.Next() {
 		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
+		var name, color string
+		if err := rows.Scan(&id, &name, &color); err != nil {
 			rows.Close()
 			return fmt.Errorf("read session labels: %w", err)
 		}
-		list[index[id]].Labels = append(list[index[id]].Labels, name)
+		sess := &list[index[id]]
+		sess.Labels = append(sess.Labels, name)
+		sess.LabelColors = append(sess.LabelColors, color)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

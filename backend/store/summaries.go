@@ -152,18 +152,3 @@ func (s *Store) EnqueueSummaries(ctx context.Context, which Queue, sessionID int
 	}
 	return int(n), nil
 }
-
-// SetFieldValue fills the custom field key of a session, creating a text
-// field of that key when there is none yet.
-func (tx *Tx) SetFieldValue(ctx context.Context, sessionID int64, key, value string, now int64) error {
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO custom_fields(key, name, type, created_at) VALUES (?, ?, 'text', ?)
-		ON CONFLICT(key) DO NOTHING`, key, key, now); err != nil {
-		return fmt.Errorf("create field %q: %w", key, err)
-	}
-	if _, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO session_field_values(session_id, field_id, value) SELECT ?, id, ? FROM custom_fields WHERE key = ?
-		ON CONFLICT(session_id, field_id) DO UPDATE SET value = excluded.value`, sessionID, value, key); err != nil {
-		return fmt.Errorf("set field %q of session %d: %w", key, sessionID, err)
-	}
-	return nil
-}

@@ -28,10 +28,14 @@ type Filter struct {
 	Email     string            // contact email contains
 	Text      string            // message text contains
 	Channels  []string          // any of
-	Labels    []string          // any of
+	Labels    []string          // any of, by labels.Fold (case and accents)
 	Sentiment string            // positive | neutral | negative
-	Fields    map[string]string // custom field key = value, all of
+	Fields    map[string]string // custom field key = value (by labels.Fold), all of
 	From, To  int64             // start between, UTC ms inclusive; 0 leaves a side open
+	// EndedFrom and EndedTo bound the end (last message) of completed
+	// sessions, UTC ms inclusive; active sessions have none and never
+	// match. 0 leaves a side open.
+	EndedFrom, EndedTo int64
 }
 
 // HasWords reports whether the filter needs the search index.
@@ -110,7 +114,7 @@ func (s *Service) count(ctx context.Context, f Filter, q store.ListSessions) (in
 	}
 	q.Limit, q.After = 0, nil
 	minute := int64(0)
-	if q.Status == store.StatusActive || q.Status == store.StatusCompleted {
+	if q.Status == store.StatusActive || q.Status == store.StatusCompleted || q.EndedFrom != 0 || q.EndedTo != 0 {
 		minute = q.Now / 60_000
 	}
 	q.Now = minute * 60_000
@@ -155,7 +159,8 @@ func (s *Service) indexCount(ctx context.Context, f Filter, now int64) (int, boo
 // searchQuery is f at the clock now as a query of the search index.
 func searchQuery(f Filter, now int64) search.Query {
 	return search.Query{Q: f.Q, Summary: f.Summary, Name: f.Name, Email: f.Email, Text: f.Text, Channels: f.Channels,
-		Labels: f.Labels, Sentiment: f.Sentiment, Fields: f.Fields, From: f.From, To: f.To, Status: f.Status, Now: now}
+		Labels: f.Labels, Sentiment: f.Sentiment, Fields: f.Fields, From: f.From, To: f.To, EndedFrom: f.EndedFrom, EndedTo: f.EndedTo,
+		Status: f.Status, Now: now}
 }
 
 // Options configures OpenWith.
@@ -509,7 +514,10 @@ func (f Filter) Validate() error {
 		return fmt.Errorf("%w: sentiment %q (want positive, neutral or negative)", ErrBadFilter, f.Sentiment)
 	}
 	if f.From != 0 && f.To != 0 && f.From > f.To {
-		return fmt.Errorf("%w: the start date is after the end date", ErrBadFilter)
+		return fmt.Errorf("%w: the start date range begins after it ends", ErrBadFilter)
+	}
+	if f.EndedFrom != 0 && f.EndedTo != 0 && f.EndedFrom > f.EndedTo {
+		return fmt.Errorf("%w: the end date range begins after it ends", ErrBadFilter)
 	}
 	return nil
 }
@@ -551,7 +559,7 @@ func (s *Service) List(ctx context.Context, f Filter, now int64, limit int, afte
 	}
 	if !f.HasWords() {
 		q := store.ListSessions{Status: f.Status, Now: now, Channels: f.Channels, Labels: f.Labels, Sentiment: f.Sentiment,
-			Fields: f.Fields, From: f.From, To: f.To, Limit: limit + 1, After: after}
+			Fields: f.Fields, From: f.From, To: f.To, EndedFrom: f.EndedFrom, EndedTo: f.EndedTo, Limit: limit + 1, After: after}
 		rows, err := s.st.ListSessions(ctx, q)
 		if err != nil {
 			return Page{}, err

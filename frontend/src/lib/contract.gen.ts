@@ -99,6 +99,33 @@ export interface ConversationView {
 }
 
 /**
+ * FieldInput defines or changes a custom field. In UpdateField the key is
+ * the method's argument (a key does not change), an empty name or type
+ * keeps it and null choices keep them.
+ */
+export interface FieldInput {
+  key?: string
+  name?: string
+  type?: string
+  choices?: string[]
+}
+
+/**
+ * FieldView is a custom field definition with the number of sessions that
+ * have a value for it.
+ */
+export interface FieldView {
+  id: number
+  key: string
+  name: string
+  /** Type is "text", "number", "date" (YYYY-MM-DD) or "choice". */
+  type: string
+  /** Choices are the options of a choice field, in order; empty otherwise. */
+  choices: string[] | null
+  sessions: number
+}
+
+/**
  * FileReport is the outcome of importing one file (or one folder holding a
  * Meta download): the same facts reach the CLI's text and --json, the
  * window's report and the import history.
@@ -188,6 +215,31 @@ export interface IndexProgress {
 }
 
 /**
+ * LabelInput creates or changes a label; in an update an empty field keeps
+ * what the label has.
+ */
+export interface LabelInput {
+  name?: string
+  /** #RRGGBB; empty takes the palette's next colour */
+  color?: string
+}
+
+/** LabelRef is a label on a session: its name and colour (#rrggbb). */
+export interface LabelRef {
+  name: string
+  color: string
+}
+
+/** LabelView is a label with the number of sessions carrying it. */
+export interface LabelView {
+  id: number
+  name: string
+  /** #rrggbb */
+  color: string
+  sessions: number
+}
+
+/**
  * ListRequest selects a page of the timeline. Every filter is optional and
  * they combine with AND.
  */
@@ -211,6 +263,13 @@ export interface ListRequest {
    */
   from?: string
   to?: string
+  /**
+   * EndedFrom and EndedTo are days (YYYY-MM-DD) in the viewer's zone,
+   * inclusive, bounding the day a session ended; active sessions have
+   * not ended and never match.
+   */
+  ended_from?: string
+  ended_to?: string
   /** Channels and Labels keep sessions with any of them. */
   channels?: string[]
   labels?: string[]
@@ -296,7 +355,11 @@ export interface SessionView {
   /** SummaryError says why the last summary attempt failed. */
   summary_error: string | null
   sentiment: string | null
-  labels: string[] | null
+  labels: LabelRef[] | null
+  /**
+   * Fields are the session's custom field values by key; the fields'
+   * names and types come from FieldsService.ListFields.
+   */
   fields: Record<string, string> | null
   handoff: HandoffView
 }
@@ -351,6 +414,31 @@ export interface ConversationsService {
 }
 
 /**
+ * FieldsService manages custom fields and their values on sessions. Every
+ * change is one transaction; the search index follows before the call
+ * returns.
+ */
+export interface FieldsService {
+  /** DefineField adds a custom field. */
+  DefineField(input: FieldInput): Promise<FieldView>
+  /** DeleteField removes a field and its values from every session. */
+  DeleteField(key: string): Promise<void>
+  /** ListFields returns every custom field by name. */
+  ListFields(): Promise<FieldView[] | null>
+  /**
+   * SetSessionField sets a session's value of a field, checked against the
+   * field's type (a number, a date YYYY-MM-DD, one of the choices in any
+   * case or accents, stored in the option's spelling); "" clears it.
+   */
+  SetSessionField(sessionID: number, key: string, value: string): Promise<void>
+  /**
+   * UpdateField renames a field or changes its type or choices; a change the
+   * stored values would not fit is refused.
+   */
+  UpdateField(key: string, input: FieldInput): Promise<FieldView>
+}
+
+/**
  * ImportsService imports exported chats (picked, dropped, uploaded or
  * landing in the watched folder), one import at a time, each followed by
  * the after-import pipeline.
@@ -378,6 +466,32 @@ export interface ImportsService {
   SetWatchFolder(dir: string): Promise<void>
   /** WatchFolder returns the watched inbox folder, "" when there is none. */
   WatchFolder(): Promise<string>
+}
+
+/**
+ * LabelsService manages labels and puts them on sessions. Every change is
+ * one transaction; the search index follows before the call returns, so
+ * the timeline and search show it at once.
+ */
+export interface LabelsService {
+  /**
+   * AddSessionLabel puts a label on a session, creating the label (in the
+   * palette's next colour) when there is none of that name.
+   */
+  AddSessionLabel(sessionID: number, name: string): Promise<void>
+  /**
+   * CreateLabel adds a label; a name that differs from an existing one only
+   * in case or accents is refused.
+   */
+  CreateLabel(input: LabelInput): Promise<LabelView>
+  /** DeleteLabel removes a label from every session and deletes it. */
+  DeleteLabel(id: number): Promise<void>
+  /** ListLabels returns every label by name, with its number of sessions. */
+  ListLabels(): Promise<LabelView[] | null>
+  /** RemoveSessionLabel takes a label off a session. */
+  RemoveSessionLabel(sessionID: number, name: string): Promise<void>
+  /** UpdateLabel renames and/or recolours a label. */
+  UpdateLabel(id: number, input: LabelInput): Promise<LabelView>
 }
 
 /**
@@ -427,7 +541,9 @@ export interface SummariesService {
 /** The bound services and their methods, as window.go.app.<service>.<method> and POST /api/<service>/<method>. */
 export const Services = {
   ConversationsService: ['GetConversation'],
+  FieldsService: ['DefineField', 'DeleteField', 'ListFields', 'SetSessionField', 'UpdateField'],
   ImportsService: ['ChooseAndImport', 'ChooseWatchFolder', 'ImportFiles', 'SetWatchFolder', 'WatchFolder'],
+  LabelsService: ['AddSessionLabel', 'CreateLabel', 'DeleteLabel', 'ListLabels', 'RemoveSessionLabel', 'UpdateLabel'],
   SessionsService: ['ContactSessions', 'GetSession', 'ListSessions'],
   SettingsService: ['AppInfo'],
   SummariesService: ['CancelSummaries', 'Resummarize', 'SummaryStatus'],
@@ -437,7 +553,9 @@ export type ServiceName = keyof typeof Services
 
 export interface ServiceTypes {
   ConversationsService: ConversationsService
+  FieldsService: FieldsService
   ImportsService: ImportsService
+  LabelsService: LabelsService
   SessionsService: SessionsService
   SettingsService: SettingsService
   SummariesService: SummariesService
