@@ -35,13 +35,20 @@ Usage:
   sessions [--data DIR] watch [flags] DIR    import what lands in DIR (and its subfolders) until stopped
   sessions [--data DIR] reindex              rebuild the search index from the database
   sessions [--data DIR] summarize [flags]    summarize the waiting sessions (Ollama, else built-in)
+  sessions labels [--json]                   the labels, with their colours and number of sessions
+  sessions labels create NAME [--color #RRGGBB] | rename OLD NEW | color NAME #RRGGBB | delete NAME
+  sessions label ID NAME...                  put labels on a session (new ones are created)
+  sessions unlabel ID NAME...                take labels off a session
+  sessions fields [--json]                   the custom fields, with their number of sessions
+  sessions fields define KEY --name NAME --type text|number|date|choice [--choices a,b,c]
+  sessions field ID KEY=VALUE...             set a session's custom fields (KEY= clears one)
   sessions [--data DIR] serve [--addr HOST:PORT]  the same app in a browser (default 127.0.0.1:8080; any
                                              other address asks for the token it prints)
 
 While the app (window or serve) is open, the commands run inside it, so they work beside it.
 
 Import and watch flags:
-  --tz ZONE       zone the phone was in (WhatsApp times carry none); default: this machine's
+  --tz ZONE       zone the phone was in (WhatsApp times carry none); default: the one set in Settings, else this machine's
   --gap DUR       session gap, e.g. 24h (kept for later imports); default 24h
   --agent NAME    a person of the business (repeatable; kept for later imports)
   --bot NAME      an AI agent name (repeatable; kept for later imports)
@@ -53,6 +60,7 @@ List flags (all optional, combined with AND):
   --summary TEXT    summary contains        --text TEXT      a message contains
   --name TEXT       contact name (partial)  --email TEXT     contact email contains
   --from DATE       started on or after (YYYY-MM-DD, local)   --to DATE  started on or before
+  --ended-from DATE ended on or after (completed sessions)    --ended-to DATE  ended on or before
   --channel LIST    whatsapp,instagram,facebook,webchat       --label LIST
   --sentiment S     positive|neutral|negative                 --field KEY=VALUE (repeatable)
   --status all|active|completed   --limit N (default 50)   --cursor C   --json
@@ -170,6 +178,16 @@ func runArgs(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		run = runReindex
 	case "summarize":
 		run = runSummarize
+	case "labels":
+		run = runLabels
+	case "label":
+		run = runLabel
+	case "unlabel":
+		run = runUnlabel
+	case "fields":
+		run = runFields
+	case "field":
+		run = runField
 	case "serve":
 		run = serveCommand(assets)
 	case "help", "-h", "--help":
@@ -393,7 +411,7 @@ func importFlags(fset *flag.FlagSet) func() (importer.Options, error) {
 		if *gap < 0 {
 			return importer.Options{}, usageError{fmt.Errorf("--gap %v: must be positive", *gap)}
 		}
-		loc := time.Local
+		var loc *time.Location // none given: the zone set in Settings, else this machine's (withZone)
 		if *tz != "" {
 			var err error
 			if loc, err = time.LoadLocation(*tz); err != nil {
@@ -424,6 +442,7 @@ func runImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	defer b.Close()
+	o.Location = withZone(ctx, b.st, o.Location)
 	res, err := importer.New(b.st, o).ImportPaths(ctx, paths)
 	cancelled := ctx.Err() != nil
 	if err != nil && !cancelled {
@@ -550,6 +569,8 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	fset.StringVar(&req.Text, "text", "", "message text contains")
 	fset.StringVar(&req.From, "from", "", "start date from")
 	fset.StringVar(&req.To, "to", "", "start date to")
+	fset.StringVar(&req.EndedFrom, "ended-from", "", "end date from")
+	fset.StringVar(&req.EndedTo, "ended-to", "", "end date to")
 	fset.StringVar(&req.Sentiment, "sentiment", "", "sentiment")
 	var channels, labels, fields stringList
 	fset.Var(&channels, "channel", "channels")
@@ -691,6 +712,9 @@ func runShow(ctx context.Context, cfg Config, args []string, stdout, _ io.Writer
 	if d.Sentiment != nil {
 		fmt.Fprintf(stdout, "Sentiment: %s\n", termLine(*d.Sentiment))
 	}
+	if len(d.Labels) > 0 || len(d.Fields) > 0 {
+		printTags(stdout, d.SessionView)
+	}
 	if d.Handoff.Bot != nil {
 		fmt.Fprintf(stdout, "AI agent: %s", termLine(*d.Handoff.Bot))
 		if d.Handoff.Agent != nil {
@@ -800,6 +824,7 @@ func runWatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return err
 	}
 	defer b.Close()
+	o.Location = withZone(ctx, b.st, o.Location)
 	imp := importer.New(b.st, o)
 	inbox := imp.Inbox(func(r importer.FileReport) {
 		if r.Err != nil {
