@@ -605,7 +605,12 @@ func runList(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	}
 	defer b.Close()
 	if err := b.syncIndex(ctx, stderr); err != nil {
-		return err
+		if ctx.Err() != nil {
+			return err
+		}
+		// A full disk stops the index from catching up, but the database
+		// still answers: list what it has and say what may be missing.
+		fmt.Fprintf(stderr, "sessions: %v; the list may miss the latest changes\n", err)
 	}
 	svc := b.services(ctx)
 	defer svc.Stop()
