@@ -76,6 +76,7 @@ func TestDetect(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			found, err := Detect(context.Background(), tt.path)
+			//lint:ignore SA5001 Detect hands back a Found to close with its error too
 			defer found.Close()
 			if !errors.Is(err, tt.err) || found.Format != tt.format {
 				t.Fatalf("Detect = %q, %v; want %q, %v", found.Format, err, tt.format, tt.err)

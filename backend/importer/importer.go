@@ -190,6 +190,7 @@ func (im *Importer) importFolder(ctx context.Context, dir string) (reps []FileRe
 // recorded in the import history and changes nothing else.
 func (im *Importer) ImportFile(ctx context.Context, path string) FileReport {
 	found, err := Detect(ctx, path)
+	//lint:ignore SA5001 Detect hands back a Found to close with its error too
 	defer found.Close()
 	return im.importFound(ctx, found, err)
 }

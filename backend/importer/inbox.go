@@ -41,6 +41,7 @@ func (in *Inbox) Import(ctx context.Context, path string) {
 	}
 	// Detected once: what it found is what is imported.
 	found, err := Detect(ctx, path)
+	//lint:ignore SA5001 Detect hands back a Found to close with its error too
 	defer found.Close()
 	if !worthImporting(found, err) {
 		return
@@ -60,6 +61,7 @@ func MaybeExport(ctx context.Context, path string) bool {
 		return false
 	}
 	found, err := Detect(ctx, path)
+	//lint:ignore SA5001 Detect hands back a Found to close with its error too
 	defer found.Close()
 	return worthImporting(found, err)
 }

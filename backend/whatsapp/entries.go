@@ -559,7 +559,6 @@ func foldRune(r rune) (rune, int) {
 var (
 	matcherOnce sync.Once
 	matcherVal  *entryMatcher
-	matcherErr  error
 )
 
 // entries returns the matcher compiled from the embedded tables. A broken
@@ -567,7 +566,7 @@ var (
 // leaves the matcher with the tables that did load.
 func entries() *entryMatcher {
 	matcherOnce.Do(func() {
-		matcherVal, matcherErr = compileTables(localeFiles, "locales")
+		matcherVal, _ = compileTables(localeFiles, "locales")
 	})
 	return matcherVal
 }
