@@ -142,10 +142,13 @@ func (tx *Tx) UpdateLabel(ctx context.Context, id int64, name, color string) (La
 		}
 	}
 	// A rename queues the label's sessions for the index (trigger
-	// search_labels_rename); a colour is not indexed.
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE labels SET name = ?, color = ? WHERE id = ? AND (name, color) IS NOT (?, ?)`,
-		l.Name, l.Color, id, l.Name, l.Color); err != nil {
-		return Label{}, fmt.Errorf("update label %d: %w", id, err)
+	// search_labels_rename fires on any UPDATE naming the column); a
+	// colour is not indexed, so it is set by a statement of its own.
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE labels SET name = ? WHERE id = ? AND name IS NOT ?`, l.Name, id, l.Name); err != nil {
+		return Label{}, fmt.Errorf("rename label %d: %w", id, err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE labels SET color = ? WHERE id = ?`, l.Color, id); err != nil {
+		return Label{}, fmt.Errorf("recolour label %d: %w", id, err)
 	}
 	return tx.label(ctx, id)
 }
