@@ -80,7 +80,7 @@ func (s *ImportsService) importPaths(ctx context.Context, paths []string) (*Impo
 	defer s.importMu.Unlock()
 	s.c.emit(EventImportBusy, true)
 	defer s.c.emit(EventImportBusy, false)
-	res, err := importer.New(s.c.st, importer.Options{Location: s.c.loc}).ImportPaths(ctx, paths)
+	res, err := importer.New(s.c.st, importer.Options{Location: s.c.importZone(ctx)}).ImportPaths(ctx, paths)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -203,7 +203,7 @@ func (s *ImportsService) startWatching(dir string) {
 	}
 	ctx, cancel := context.WithCancel(s.c.jobs.Context())
 	done := make(chan struct{})
-	handler := &inboxHandler{s: s, inbox: importer.New(s.c.st, importer.Options{Location: s.c.loc}).Inbox(nil)}
+	handler := &inboxHandler{s: s, inbox: importer.New(s.c.st, importer.Options{Location: s.c.importZone(ctx)}).Inbox(nil)}
 	started := s.c.jobs.Go("watcher", func(context.Context) {
 		defer close(done)
 		if err := watch.New(watch.Config{Dir: dir}, handler, s.c.log).Run(ctx); err != nil && ctx.Err() == nil {

@@ -95,7 +95,7 @@ func NewServices(ctx context.Context, d Deps) *Services {
 	s.Conversations = &ConversationsService{c: c, threads: conversations.New(d.Store)}
 	s.Summaries = newSummariesService(c)
 	s.Imports = newImportsService(c, s.Summaries)
-	s.Settings = &SettingsService{c: c, transport: d.Transport}
+	s.Settings = &SettingsService{c: c, transport: d.Transport, imports: s.Imports, sums: s.Summaries}
 	s.Labels = &LabelsService{c: c}
 	s.Fields = &FieldsService{c: c}
 	return s

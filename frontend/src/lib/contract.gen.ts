@@ -164,6 +164,16 @@ export interface FileReport {
 }
 
 /**
+ * GapPreview counts the sessions before and after a re-split with a gap,
+ * and how many of them change.
+ */
+export interface GapPreview {
+  sessions_now: number
+  sessions_after: number
+  changed: number
+}
+
+/**
  * HandoffView says whether an AI agent took part in a session and, when a
  * human took over, who and when.
  */
@@ -293,6 +303,15 @@ export interface MessageView {
   attachments: string[] | null
 }
 
+/** OllamaTest is what "Test connection" found. */
+export interface OllamaTest {
+  /** OK says the server answered and has the model. */
+  ok: boolean
+  models: string[] | null
+  /** Message says what was found, or why not, in a sentence. */
+  message: string
+}
+
 /** Progress is how far a run is. */
 export interface Progress {
   /** jobs handled (summarized, skipped or failed) */
@@ -362,6 +381,49 @@ export interface SessionView {
    */
   fields: Record<string, string> | null
   handoff: HandoffView
+}
+
+/**
+ * SettingsInput changes some settings: a field left out (null) keeps its
+ * value, "" goes back to the default. The gap is not here: ApplyGap
+ * re-splits the library with it.
+ */
+export interface SettingsInput {
+  agents?: string[] | null
+  bots?: string[] | null
+  whatsapp_zone?: string
+  ollama_url?: string
+  model?: string
+  allow_remote_ollama?: boolean
+  watch_folder?: string
+  theme?: string
+}
+
+/**
+ * SettingsView is the settings page: every preference with its default
+ * filled in, and the defaults the empty fields stand for.
+ */
+export interface SettingsView {
+  agents: string[] | null
+  bots: string[] | null
+  /** SessionGap is a Go duration ("24h0m0s"); it changes with ApplyGap. */
+  session_gap: string
+  /**
+   * WhatsAppZone is the IANA zone WhatsApp times are read in; "" is
+   * this computer's.
+   */
+  whatsapp_zone: string
+  ollama_url: string
+  model: string
+  allow_remote_ollama: boolean
+  watch_folder: string
+  theme: string
+  /**
+   * DefaultOllamaURL and DefaultModel are what an empty ollama_url or
+   * model means (OLLAMA_HOST, else the built-in defaults).
+   */
+  default_ollama_url: string
+  default_model: string
 }
 
 /** Skipped is a line of the source that could not be read, with the reason. */
@@ -514,12 +576,51 @@ export interface SessionsService {
 }
 
 /**
- * SettingsService tells the UI about the installation; the settings it
- * edits come with the next issues.
+ * SettingsService reads and changes the user's settings, re-splits the
+ * library with a new session gap, and loads and removes the sample data.
  */
 export interface SettingsService {
   /** AppInfo returns facts about this installation. */
   AppInfo(): Promise<AppInfo>
+  /**
+   * ApplyGap re-splits every conversation with gap in one transaction
+   * (sessions that survive keep their ids, labels and fields), makes it the
+   * gap of later imports, and returns once summaries and search have
+   * caught up.
+   */
+  ApplyGap(gap: string): Promise<GapPreview>
+  /** GetSettings returns the settings. */
+  GetSettings(): Promise<SettingsView>
+  /**
+   * HasSampleData reports whether the sample library is loaded (the
+   * timeline then says so, with a Remove button).
+   */
+  HasSampleData(): Promise<boolean>
+  /**
+   * LoadSampleData writes the fictional sample library and returns once
+   * summaries and search have caught up; the report reads like an import's.
+   */
+  LoadSampleData(): Promise<ImportReport>
+  /** PreviewGap says how many sessions a re-split with gap would change. */
+  PreviewGap(gap: string): Promise<GapPreview>
+  /**
+   * RemoveSampleData takes the sample library back (none of the user's own
+   * data) and returns the number of sessions removed.
+   */
+  RemoveSampleData(): Promise<number>
+  /**
+   * SaveSettings checks and stores the settings given; nothing is stored
+   * when one is wrong, and the error names it ("whatsapp_zone: …").
+   */
+  SaveSettings(in: SettingsInput): Promise<SettingsView>
+  /**
+   * TestOllama asks the Ollama server at url (empty: the default) for its
+   * models and whether it has model (empty: the saved one, else the
+   * default). Another machine is asked only once the user has allowed it
+   * (allow_remote_ollama saved with that address): the test itself would
+   * otherwise tell it we are here.
+   */
+  TestOllama(url: string, model: string): Promise<OllamaTest>
 }
 
 /**
@@ -545,7 +646,7 @@ export const Services = {
   ImportsService: ['ChooseAndImport', 'ChooseWatchFolder', 'ImportFiles', 'SetWatchFolder', 'WatchFolder'],
   LabelsService: ['AddSessionLabel', 'CreateLabel', 'DeleteLabel', 'ListLabels', 'RemoveSessionLabel', 'UpdateLabel'],
   SessionsService: ['ContactSessions', 'GetSession', 'ListSessions'],
-  SettingsService: ['AppInfo'],
+  SettingsService: ['AppInfo', 'ApplyGap', 'GetSettings', 'HasSampleData', 'LoadSampleData', 'PreviewGap', 'RemoveSampleData', 'SaveSettings', 'TestOllama'],
   SummariesService: ['CancelSummaries', 'Resummarize', 'SummaryStatus'],
 } as const
 
