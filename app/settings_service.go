@@ -125,7 +125,7 @@ func (s *SettingsService) view(set settings.Settings) *SettingsView {
 
 // SaveSettings checks and stores the settings given; nothing is stored
 // when one is wrong, and the error names it ("whatsapp_zone: …").
-func (s *SettingsService) SaveSettings(in SettingsInput) (*SettingsView, error) {
+func (s *SettingsService) SaveSettings(input SettingsInput) (*SettingsView, error) {
 	ctx, done, err := s.c.call()
 	if err != nil {
 		return nil, err
@@ -135,15 +135,15 @@ func (s *SettingsService) SaveSettings(in SettingsInput) (*SettingsView, error) 
 	if err != nil {
 		return nil, err
 	}
-	if in.WatchFolder != nil && *in.WatchFolder != s.imports.WatchFolder() {
+	if input.WatchFolder != nil && *input.WatchFolder != s.imports.WatchFolder() {
 		// First, as it is the one that can fail on the disk: a folder
 		// that is not there leaves every other setting as it was.
-		if err := s.imports.SetWatchFolder(*in.WatchFolder); err != nil {
+		if err := s.imports.SetWatchFolder(*input.WatchFolder); err != nil {
 			return nil, fmt.Errorf("watch_folder: %w", err)
 		}
 	}
-	after, err := settings.Save(ctx, s.c.st, settings.Patch{Agents: in.Agents, Bots: in.Bots, WhatsAppZone: in.WhatsAppZone,
-		OllamaURL: in.OllamaURL, Model: in.Model, AllowRemoteOllama: in.AllowRemoteOllama, Theme: in.Theme})
+	after, err := settings.Save(ctx, s.c.st, settings.Patch{Agents: input.Agents, Bots: input.Bots, WhatsAppZone: input.WhatsAppZone,
+		OllamaURL: input.OllamaURL, Model: input.Model, AllowRemoteOllama: input.AllowRemoteOllama, Theme: input.Theme})
 	if err != nil {
 		return nil, err
 	}

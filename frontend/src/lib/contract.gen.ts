@@ -612,7 +612,7 @@ export interface SettingsService {
    * SaveSettings checks and stores the settings given; nothing is stored
    * when one is wrong, and the error names it ("whatsapp_zone: …").
    */
-  SaveSettings(in: SettingsInput): Promise<SettingsView>
+  SaveSettings(input: SettingsInput): Promise<SettingsView>
   /**
    * TestOllama asks the Ollama server at url (empty: the default) for its
    * models and whether it has model (empty: the saved one, else the
