@@ -74,8 +74,15 @@ func (s *Store) Field(ctx context.Context, key string) (Field, error) {
 	return f, nil
 }
 
-func (tx *Tx) field(ctx context.Context, key string) (Field, error) {
-	f, err := scanField(tx.tx.QueryRowContext(ctx, `SELECT `+fieldColumns+` FROM custom_fields f WHERE f.key = ?`, key))
+// field reads a field inside the transaction. Its Sessions is counted only
+// when counted: setting a value, once per session in a bulk change, does
+// without a pass over the field's values.
+func (tx *Tx) field(ctx context.Context, key string, counted bool) (Field, error) {
+	cols := `f.id, f.key, f.name, f.type, COALESCE(f.choices, ''), 0`
+	if counted {
+		cols = fieldColumns
+	}
+	f, err := scanField(tx.tx.QueryRowContext(ctx, `SELECT `+cols+` FROM custom_fields f WHERE f.key = ?`, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Field{}, fmt.Errorf("field %q: %w", key, ErrNotFound)
 	}
@@ -112,7 +119,7 @@ func (tx *Tx) DefineField(ctx context.Context, key, name, typ string, choices []
 	if choices, err = labels.Choices(typ, choices); err != nil {
 		return Field{}, err
 	}
-	if _, err := tx.field(ctx, key); err == nil {
+	if _, err := tx.field(ctx, key, false); err == nil {
 		return Field{}, fmt.Errorf("field %q: %w", key, ErrExists)
 	} else if !errors.Is(err, ErrNotFound) {
 		return Field{}, err
@@ -121,7 +128,7 @@ func (tx *Tx) DefineField(ctx context.Context, key, name, typ string, choices []
 		key, name, typ, choicesJSON(choices), now); err != nil {
 		return Field{}, fmt.Errorf("define field %q: %w", key, err)
 	}
-	return tx.field(ctx, key)
+	return tx.field(ctx, key, true)
 }
 
 // UpdateField renames a field and changes its type or choices; an empty
@@ -130,7 +137,7 @@ func (tx *Tx) DefineField(ctx context.Context, key, name, typ string, choices []
 // refused, saying how many sessions are in the way; values that fit are
 // rewritten as the new type stores them (a choice in its new spelling).
 func (tx *Tx) UpdateField(ctx context.Context, key, name, typ string, choices []string) (Field, error) {
-	f, err := tx.field(ctx, key)
+	f, err := tx.field(ctx, key, false)
 	if err != nil {
 		return Field{}, err
 	}
@@ -202,13 +209,13 @@ func (tx *Tx) UpdateField(ctx context.Context, key, name, typ string, choices []
 			return Field{}, fmt.Errorf("update field %q of session %d: %w", key, c.session, err)
 		}
 	}
-	return tx.field(ctx, key)
+	return tx.field(ctx, key, true)
 }
 
 // DeleteField removes a field and its values from every session (their
 // index entries follow through the outbox triggers).
 func (tx *Tx) DeleteField(ctx context.Context, key string) error {
-	f, err := tx.field(ctx, key)
+	f, err := tx.field(ctx, key, false)
 	if err != nil {
 		return err
 	}
@@ -227,7 +234,7 @@ func (tx *Tx) DeleteField(ctx context.Context, key string) error {
 // spelled as the field's type wants (labels.Value); an empty value clears
 // it. It returns the value as stored.
 func (tx *Tx) SetSessionField(ctx context.Context, sessionID int64, key, value string) (string, error) {
-	f, err := tx.field(ctx, key)
+	f, err := tx.field(ctx, key, false)
 	if err != nil {
 		return "", err
 	}

@@ -25,8 +25,16 @@ func scanLabel(sc interface{ Scan(...any) error }) (Label, error) {
 	return l, err
 }
 
-func readLabels(ctx context.Context, q querier) ([]Label, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+labelColumns+` FROM labels l ORDER BY l.name COLLATE NOCASE, l.id`)
+// readLabels reads every label; counted says whether to count their
+// sessions too, which reads the whole of session_labels: the lookups by
+// name that labelling a session does (once per session on a bulk import)
+// do without.
+func readLabels(ctx context.Context, q querier, counted bool) ([]Label, error) {
+	cols := `l.id, l.name, l.color, 0`
+	if counted {
+		cols = labelColumns
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM labels l ORDER BY l.name COLLATE NOCASE, l.id`)
 	if err != nil {
 		return nil, fmt.Errorf("read labels: %w", err)
 	}
@@ -46,10 +54,10 @@ func readLabels(ctx context.Context, q querier) ([]Label, error) {
 }
 
 // Labels returns every label by name, with its number of sessions.
-func (s *Store) Labels(ctx context.Context) ([]Label, error) { return readLabels(ctx, s.read) }
+func (s *Store) Labels(ctx context.Context) ([]Label, error) { return readLabels(ctx, s.read, true) }
 
 // LabelNamed returns the label whose name folds (labels.Fold) as name
-// does, or ErrNotFound.
+// does, or ErrNotFound. Its Sessions is not counted.
 func (s *Store) LabelNamed(ctx context.Context, name string) (Label, error) {
 	return labelNamed(ctx, s.read, name)
 }
@@ -57,7 +65,7 @@ func (s *Store) LabelNamed(ctx context.Context, name string) (Label, error) {
 // labelNamed finds a label by the fold of its name. Labels are few: they
 // are all read, as SQLite cannot fold accents.
 func labelNamed(ctx context.Context, q querier, name string) (Label, error) {
-	all, err := readLabels(ctx, q)
+	all, err := readLabels(ctx, q, false)
 	if err != nil {
 		return Label{}, err
 	}
@@ -89,7 +97,7 @@ func (tx *Tx) CreateLabel(ctx context.Context, name, color string, now int64) (L
 	if name, err = labels.Name("label", name); err != nil {
 		return Label{}, err
 	}
-	all, err := readLabels(ctx, tx.tx)
+	all, err := readLabels(ctx, tx.tx, false)
 	if err != nil {
 		return Label{}, err
 	}
@@ -125,7 +133,7 @@ func (tx *Tx) UpdateLabel(ctx context.Context, id int64, name, color string) (La
 		if name, err = labels.Name("label", name); err != nil {
 			return Label{}, err
 		}
-		all, err := readLabels(ctx, tx.tx)
+		all, err := readLabels(ctx, tx.tx, false)
 		if err != nil {
 			return Label{}, err
 		}
