@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App.svelte'
 import { saveToken, TOKEN_KEY } from './lib/api'
 import { HOSTILE_BODY, HOSTILE_NAME, report, session, sessions } from './lib/testdata/data'
+import { fakeLabels } from './lib/testdata/labels'
 import { fakeWails, settle, type FakeOptions, type FakeWindow } from './lib/testdata/wails'
 
 let w: FakeWindow | null = null
@@ -141,6 +142,80 @@ describe('timeline', () => {
   })
 })
 
+describe('filters', () => {
+  const pause = () => new Promise((r) => setTimeout(r, 200))
+
+  it('searches as the user types, once per pause, in place of the history entry', async () => {
+    await open({ rows: sessions(5) })
+    const before = history.length
+    const box = screen.getByRole('searchbox', { name: 'Search sessions' })
+    await fireEvent.input(box, { target: { value: 're' } })
+    await fireEvent.input(box, { target: { value: 'refund' } })
+    await pause()
+    await settle()
+    expect(location.hash).toBe('#/sessions?q=refund')
+    expect(history.length).toBe(before)
+    expect(w!.requests.map((r) => r.q ?? '')).toEqual(['', 'refund'])
+  })
+
+  it('adds a filter from the + menu as a chip and a new history entry; back takes it away', async () => {
+    w = fakeWails({ rows: sessions(3) })
+    fakeLabels(w, [{ name: 'vip', color: '#30a46c' }])
+    render(App, { pageSize: 3 })
+    await settle()
+    await fireEvent.click(screen.getByRole('button', { name: 'Add filter' }))
+    await fireEvent.click(screen.getByRole('menuitem', { name: 'Label' }))
+    await fireEvent.click(screen.getByLabelText('vip'))
+    await fireEvent.click(screen.getByRole('button', { name: 'Apply' }))
+    await settle()
+    expect(location.hash).toBe('#/sessions?label=vip')
+    expect(w.requests.at(-1)).toMatchObject({ labels: ['vip'], cursor: '' })
+    expect(screen.getByRole('button', { name: 'Remove filter Label: vip' })).toBeTruthy()
+    history.back()
+    await moved()
+    await settle()
+    expect(location.hash).toBe('#/sessions')
+    expect(screen.queryByRole('list', { name: 'Filters' })).toBeNull()
+    expect(w.requests.at(-1)?.labels).toBeUndefined()
+  })
+
+  it('restores every filter from the URL, as after a reload, layered in one request', async () => {
+    history.replaceState(
+      null,
+      '',
+      '#/sessions?status=completed&q=late&channel=instagram,webchat&sentiment=negative&ended_from=2024-03-01&field=city:M%C3%BCnchen',
+    )
+    w = fakeWails({ rows: sessions(2) })
+    fakeLabels(w, [], [{ key: 'city', name: 'City' }])
+    render(App, { pageSize: 3 })
+    await settle()
+    expect(screen.getByRole<HTMLInputElement>('searchbox', { name: 'Search sessions' }).value).toBe('late')
+    expect(pressed()).toEqual(['Completed Sessions'])
+    expect(w.requests[0]).toEqual({
+      status: 'completed',
+      q: 'late',
+      channels: ['instagram', 'webchat'],
+      sentiment: 'negative',
+      ended_from: '2024-03-01',
+      fields: { city: 'München' },
+      limit: 3,
+      cursor: '',
+    })
+    const chips = [...document.querySelectorAll('.fb-chip-edit')].map((c) => c.textContent?.replace(/\s+/g, ' ').trim())
+    expect(chips).toEqual(['End Date: from Mar 1, 2024', 'Channel Type: Instagram or Web Chat', 'Sentiment: Negative', 'City: München'])
+  })
+
+  it('shows rows with custom fields by their names and the number of matches', async () => {
+    w = fakeWails({ rows: [session({ id: 1, fields: { tier: 'gold' }, labels: [{ name: 'vip', color: '#30a46c' }] })] })
+    fakeLabels(w, [{ name: 'vip' }], [{ key: 'tier', name: 'Tier' }])
+    render(App, { pageSize: 3 })
+    await settle()
+    expect(document.querySelector('.row .field')?.textContent).toBe('Tier gold')
+    expect(document.querySelector('.row .label')?.textContent?.trim()).toBe('vip')
+    expect(screen.getByText('1 session')).toBeTruthy()
+  })
+})
+
 describe('layout', () => {
   it.each([
     ['Insights', '#/insights'],
@@ -163,12 +238,26 @@ describe('layout', () => {
   })
 
   it.each([
-    ['#/conversation?id=3&session=9', 'Conversation', 'Sessions'],
-    ['#/welcome', 'Welcome to Sessions', null],
-  ])('opens %s as a page of its own', async (hash, heading, current) => {
+    ['#/conversation?id=3&session=9', 'Sessions'],
+    ['#/welcome', null],
+  ])('opens %s as a page of its own', async (hash, current) => {
     history.replaceState(null, '', hash)
-    await open({ rows: sessions(1) })
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(heading)
+    w = fakeWails({ rows: sessions(1) })
+    w.app.ConversationsService.GetConversation.mockResolvedValue({
+      id: 3,
+      channel: 'whatsapp',
+      title: 'Alice',
+      contact: { id: 7, name: 'Alice Smith', email: null },
+      message_count: 0,
+      session_count: 0,
+      sessions: [],
+      messages: [],
+      next_cursor: null,
+      prev_cursor: null,
+    })
+    render(App, { pageSize: 3 })
+    await settle()
+    expect(document.querySelector('.timeline')).toBeNull()
     const here = document.querySelector('.sidebar [aria-current="page"]')
     expect(here?.textContent?.trim() ?? null).toBe(current)
     expect(location.hash).toBe(hash)

@@ -501,3 +501,88 @@ export function onIndexProgress(cb: (p: IndexProgress) => void): Unsubscribe {
 export function onSummaryProgress(cb: (p: SummaryProgress) => void): Unsubscribe {
   return on(EVENT_SUMMARY_PROGRESS, (data) => cb(normalizeSummaryProgress(data)))
 }
+
+// ---------------------------------------------------------------------------
+// Labels and custom fields, and the session detail's data (helper 8's block).
+// Lists come back never null; a label's colour is kept only when it is one.
+
+export type { FieldView, LabelRef, LabelView } from './contract.gen'
+import type { FieldInput, FieldView, LabelInput, LabelView } from './contract.gen'
+
+function colorOf(v: unknown): string {
+  return typeof v === 'string' && /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(v) ? v : ''
+}
+
+function labelView(raw: unknown): LabelView {
+  const r = record(raw)
+  return { id: count(r.id), name: text(r.name), color: colorOf(r.color), sessions: count(r.sessions) }
+}
+
+function fieldView(raw: unknown): FieldView {
+  const r = record(raw)
+  return {
+    id: count(r.id),
+    key: text(r.key),
+    name: text(r.name),
+    type: text(r.type) || 'text',
+    choices: Array.isArray(r.choices) ? r.choices.filter((c): c is string => typeof c === 'string') : [],
+    sessions: count(r.sessions),
+  }
+}
+
+/** Every label by name, with its colour and number of sessions. */
+export async function listLabels(): Promise<LabelView[]> {
+  const r = await call('LabelsService', 'ListLabels')
+  return Array.isArray(r) ? r.map(labelView) : []
+}
+
+/** Adds a label; an empty colour takes the palette's next. */
+export async function createLabel(input: LabelInput): Promise<LabelView> {
+  return labelView(await call('LabelsService', 'CreateLabel', input))
+}
+
+/** Renames and/or recolours a label; an empty field keeps what it has. */
+export async function updateLabel(id: number, input: LabelInput): Promise<LabelView> {
+  return labelView(await call('LabelsService', 'UpdateLabel', id, input))
+}
+
+/** Takes a label off every session and deletes it. */
+export async function deleteLabel(id: number): Promise<void> {
+  await call('LabelsService', 'DeleteLabel', id)
+}
+
+/** Puts a label on a session, creating it when there is none of that name. */
+export async function addSessionLabel(sessionID: number, name: string): Promise<void> {
+  await call('LabelsService', 'AddSessionLabel', sessionID, name)
+}
+
+/** Takes a label off a session. */
+export async function removeSessionLabel(sessionID: number, name: string): Promise<void> {
+  await call('LabelsService', 'RemoveSessionLabel', sessionID, name)
+}
+
+/** Every custom field by name, with its type, options and number of sessions. */
+export async function listFields(): Promise<FieldView[]> {
+  const r = await call('FieldsService', 'ListFields')
+  return Array.isArray(r) ? r.map(fieldView) : []
+}
+
+/** Adds a custom field. */
+export async function defineField(input: FieldInput): Promise<FieldView> {
+  return fieldView(await call('FieldsService', 'DefineField', input))
+}
+
+/** Renames a field or changes its options (its key stays). */
+export async function updateField(key: string, input: FieldInput): Promise<FieldView> {
+  return fieldView(await call('FieldsService', 'UpdateField', key, input))
+}
+
+/** Removes a field and its values from every session. */
+export async function deleteField(key: string): Promise<void> {
+  await call('FieldsService', 'DeleteField', key)
+}
+
+/** Sets a session's value of a field, checked against its type; "" clears it. */
+export async function setSessionField(sessionID: number, key: string, value: string): Promise<void> {
+  await call('FieldsService', 'SetSessionField', sessionID, key, value)
+}

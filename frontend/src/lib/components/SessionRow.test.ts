@@ -46,11 +46,36 @@ describe('SessionRow', () => {
     expect(text(row({ contact: { id: 1, name: '  ', email: null } }), '.row-name')).toBe('Unknown contact')
   })
 
-  it('shows the summary, labels and custom fields', () => {
-    const li = row({ summary: 'Asked about delivery.', labels: ['billing', 'vip'], fields: { order: 'A-17', '': 'x' } })
+  it('shows the summary, labels in their colours and custom fields', () => {
+    const li = row({
+      summary: 'Asked about delivery.',
+      labels: [
+        { name: 'billing', color: '#e5484d' },
+        { name: 'vip', color: 'url(https://evil.example/x)' },
+      ],
+      fields: { order: 'A-17', '': 'x' },
+    })
     expect(text(li, '.row-summary')).toBe('Asked about delivery.')
-    expect([...li.querySelectorAll('.label')].map((l) => l.textContent)).toEqual(['billing', 'vip'])
+    const labels = [...li.querySelectorAll<HTMLElement>('.label')]
+    expect(labels.map((l) => l.textContent?.trim())).toEqual(['billing', 'vip'])
+    expect(labels[0].style.getPropertyValue('--label-color')).toBe('#e5484d')
+    // A colour that is not one never reaches the style.
+    expect(labels[1].getAttribute('style') ?? '').not.toMatch(/url/)
     expect([...li.querySelectorAll('.field')].map((l) => l.textContent)).toEqual(['order A-17'])
+  })
+
+  it('names custom fields by their names, and opens on a click of the row', async () => {
+    const opened: number[] = []
+    const { container } = render(SessionRow, {
+      session: session({ id: 4, fields: { tier: 'gold' } }),
+      fieldName: (k: string) => (k === 'tier' ? 'Customer tier' : k),
+      onopen: (id: number) => opened.push(id),
+    })
+    expect(container.querySelector('.field')?.textContent).toBe('Customer tier gold')
+    const link = container.querySelector<HTMLAnchorElement>('a.row-link')!
+    expect(link.getAttribute('href')).toBe('#/sessions?open=4')
+    link.click()
+    expect(opened).toEqual([4])
   })
 
   it('has no label list without labels or fields', () => {
@@ -61,7 +86,7 @@ describe('SessionRow', () => {
     const li = row({
       contact: { id: 1, name: HOSTILE_NAME, email: null },
       summary: HOSTILE_BODY,
-      labels: ['<i>x</i>'],
+      labels: [{ name: '<i>x</i>', color: '#000000' }],
       fields: { '<b>k</b>': '<u>v</u>' },
       summary_source: 'builtin',
     })
