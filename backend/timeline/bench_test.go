@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -237,10 +238,43 @@ func benchTimeline(b *testing.B, n int, withIndex bool) {
 			return err
 		})
 	})
+	// A label alone and a custom field alone (typed in capitals, found by
+	// their fold), first pages and pages deep in the list: the filters of
+	// issue 12's chips.
+	benchField(b, lib)
+	b.Run("filter-label-page", func(b *testing.B) {
+		measure(b, 200, func(i int) error {
+			var after *store.Cursor
+			if i%2 == 1 {
+				after = cursorAt(i)
+			}
+			_, err := lib.tl.List(ctx, Filter{Labels: []string{strings.ToUpper(labels[i%len(labels)])}}, lib.now, 50, after)
+			return err
+		})
+	})
+	b.Run("filter-field-page", func(b *testing.B) {
+		measure(b, 200, func(i int) error {
+			var after *store.Cursor
+			if i%2 == 1 {
+				after = cursorAt(i)
+			}
+			f := Filter{Fields: map[string]string{benchFieldKey: strings.ToUpper(benchCities[i%len(benchCities)])}}
+			_, err := lib.tl.List(ctx, f, lib.now, 50, after)
+			return err
+		})
+	})
 	if !withIndex {
 		return
 	}
 	vocab := synth.Vocabulary()
+	b.Run("search-label-field", func(b *testing.B) {
+		measure(b, 200, func(i int) error {
+			f := Filter{Q: vocab[(i*31)%len(vocab)], Labels: []string{labels[i%len(labels)]},
+				Fields: map[string]string{benchFieldKey: benchCities[i%len(benchCities)]}}
+			_, err := lib.tl.List(ctx, f, lib.now, 50, nil)
+			return err
+		})
+	})
 	b.Run("search-box-first-page", func(b *testing.B) {
 		measure(b, 200, func(i int) error {
 			_, err := lib.tl.List(ctx, Filter{Q: vocab[i%len(vocab)]}, lib.now, 50, nil)
@@ -254,6 +288,45 @@ func benchTimeline(b *testing.B, n int, withIndex bool) {
 			return err
 		})
 	})
+}
+
+// benchFieldKey is the custom field of the benchmark libraries: every
+// session has a city, one of benchCities in turn.
+const benchFieldKey = "city"
+
+var benchCities = []string{"München", "Köln", "Zürich", "São Paulo", "Kraków", "Berlin", "Lyon", "Málaga"}
+
+// benchField gives every session of lib a city, once per library (a kept
+// library keeps it), and brings the index up to date.
+func benchField(b *testing.B, lib *benchLibrary) {
+	ctx := context.Background()
+	if _, err := lib.st.Field(ctx, benchFieldKey); err == nil {
+		return
+	}
+	started := time.Now()
+	const chunk = 20_000
+	for lo := 0; lo < len(lib.docs); lo += chunk {
+		err := lib.st.Update(ctx, func(tx *store.Tx) error {
+			if lo == 0 {
+				if _, err := tx.DefineField(ctx, benchFieldKey, "City", "text", nil, 1); err != nil {
+					return err
+				}
+			}
+			for i := lo; i < min(lo+chunk, len(lib.docs)); i++ {
+				if _, err := tx.SetSessionField(ctx, lib.docs[i].ID, benchFieldKey, benchCities[i%len(benchCities)]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := lib.tl.Sync(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("set a city on %d sessions and indexed them in %s", len(lib.docs), time.Since(started).Round(time.Second))
 }
 
 // The timeline, store and index together, at 100,000 and 1,000,000
