@@ -129,13 +129,29 @@ describe('SettingsPage', () => {
     await fireEvent.input(box, { target: { value: 'new york' } })
     const options = within(screen.getByRole('listbox')).getAllByRole('option')
     expect(options.map((o) => o.textContent?.trim())).toEqual(["This computer's zone", 'America / New York'])
-    await fireEvent.keyDown(box, { key: 'ArrowDown' })
     expect(box.getAttribute('aria-activedescendant')).toBe('zone-opt-1')
+    await fireEvent.keyDown(box, { key: 'ArrowDown' })
+    expect(box.getAttribute('aria-activedescendant')).toBe('zone-opt-0')
+    await fireEvent.keyDown(box, { key: 'ArrowUp' })
     await fireEvent.keyDown(box, { key: 'Enter' })
     await settle()
     expect(save()).toHaveBeenLastCalledWith({ whatsapp_zone: 'America/New_York' })
     expect(screen.queryByRole('listbox')).toBeNull()
     expect(box.value).toBe('America / New York')
+  })
+
+  it('closes the zone list with Escape, keeping the zone', async () => {
+    await page({ view: { whatsapp_zone: 'Europe/Berlin' } })
+    const box = screen.getByRole('combobox', { name: "Phone's time zone (WhatsApp)" }) as HTMLInputElement
+    expect(box.value).toBe('Europe / Berlin')
+    await fireEvent.focus(box)
+    expect(within(screen.getByRole('listbox')).getByRole('option', { name: 'Europe / Berlin' }).getAttribute('aria-selected')).toBe('true')
+    await fireEvent.input(box, { target: { value: 'zzz' } })
+    expect(screen.getByText('No zone matches “zzz”')).toBeTruthy()
+    await fireEvent.keyDown(box, { key: 'Escape' })
+    expect(screen.queryByRole('listbox')).toBeNull()
+    expect(box.value).toBe('Europe / Berlin')
+    expect(save()).not.toHaveBeenCalled()
   })
 
   it('tests the Ollama connection and picks a listed model', async () => {
