@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import App from './App.svelte'
 import { saveToken, TOKEN_KEY } from './lib/api'
 import { HOSTILE_BODY, HOSTILE_NAME, report, session, sessions } from './lib/testdata/data'
+import { contactOf, detailOf } from './lib/testdata/detail'
 import { fakeLabels } from './lib/testdata/labels'
 import { fakeWails, settle, type FakeOptions, type FakeWindow } from './lib/testdata/wails'
 
@@ -213,6 +214,126 @@ describe('filters', () => {
     expect(document.querySelector('.row .field')?.textContent).toBe('Tier gold')
     expect(document.querySelector('.row .label')?.textContent?.trim()).toBe('vip')
     expect(screen.getByText('1 session')).toBeTruthy()
+  })
+})
+
+describe('session detail and keyboard', () => {
+  const key = (k: string, target: Element = document.activeElement ?? document.body) =>
+    fireEvent.keyDown(target, { key: k })
+
+  async function openApp(opts: { wide?: boolean } = {}) {
+    if (opts.wide) {
+      vi.stubGlobal('matchMedia', (q: string) => ({
+        matches: q.includes('1100'),
+        media: q,
+        addEventListener: () => {},
+        removeEventListener: () => {},
+      }))
+    }
+    w = fakeWails({ rows: sessions(5) })
+    fakeLabels(w, [{ name: 'vip' }], [{ key: 'tier', name: 'Tier' }])
+    w.app.SessionsService.GetSession.mockImplementation(async (id: number) =>
+      detailOf({ id, conversation_id: 30 + id, contact: { id: 7, name: `Contact ${id}`, email: null } }),
+    )
+    w.app.SessionsService.ContactSessions.mockResolvedValue(contactOf())
+    w.app.ConversationsService.GetConversation.mockResolvedValue({
+      id: 33,
+      channel: 'whatsapp',
+      title: 'Contact',
+      contact: null,
+      message_count: 0,
+      session_count: 0,
+      sessions: [],
+      messages: [],
+      next_cursor: null,
+      prev_cursor: null,
+    })
+    render(App, { pageSize: 3 })
+    await settle()
+  }
+
+  it('opens a session on a click as a page on narrow windows, and Esc comes back to the list', async () => {
+    history.replaceState(null, '', '#/sessions?label=vip')
+    await openApp()
+    await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="4"] .row-link')!)
+    await settle()
+    expect(location.hash).toBe('#/sessions?label=vip&open=4')
+    expect(screen.getByRole('heading', { level: 2, name: 'Contact 4' })).toBeTruthy()
+    expect(document.querySelector('.timeline')?.closest('[hidden]')).not.toBeNull()
+    expect(screen.getByRole('button', { name: 'Back to sessions' })).toBeTruthy()
+    await key('Escape', document.body)
+    await moved()
+    await settle()
+    expect(location.hash).toBe('#/sessions?label=vip')
+    expect(screen.queryByRole('complementary', { name: 'Session detail' })).toBeNull()
+    expect(document.querySelector('.timeline')?.closest('[hidden]')).toBeNull()
+  })
+
+  it('shows the detail beside the list on wide windows, the open row marked', async () => {
+    await openApp({ wide: true })
+    await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="5"] .row-link')!)
+    await settle()
+    expect(document.querySelector('.split--open')).not.toBeNull()
+    expect(document.querySelector('.timeline')?.closest('[hidden]')).toBeNull()
+    expect(document.querySelector('.row[data-id="5"]')?.getAttribute('aria-current')).toBe('true')
+    // Another row replaces the open one: one Esc goes back to the list.
+    await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="3"] .row-link')!)
+    await settle()
+    expect(location.hash).toBe('#/sessions?open=3')
+    expect(screen.getByRole('heading', { level: 2, name: 'Contact 3' })).toBeTruthy()
+    await fireEvent.click(screen.getByRole('button', { name: 'Close details' }))
+    await moved()
+    await settle()
+    expect(location.hash).toBe('#/sessions')
+  })
+
+  it('goes from search to a conversation and back with the keyboard only', async () => {
+    await openApp({ wide: true })
+    await key('/', document.body)
+    const box = screen.getByRole<HTMLInputElement>('searchbox', { name: 'Search sessions' })
+    expect(document.activeElement).toBe(box)
+    // j and k are letters in the box, not moves.
+    await fireEvent.input(box, { target: { value: 'j' } })
+    expect(box.value).toBe('j')
+    box.blur()
+    await key('j', document.body)
+    expect((document.activeElement as HTMLElement).closest('.row')?.getAttribute('data-id')).toBe('5')
+    await key('j')
+    await key('j')
+    await key('k')
+    expect((document.activeElement as HTMLElement).closest('.row')?.getAttribute('data-id')).toBe('4')
+    // Enter on a focused link opens it, as the browser does.
+    ;(document.activeElement as HTMLAnchorElement).click()
+    await settle()
+    expect(location.hash).toMatch(/open=4/)
+    await key('g', document.body)
+    await key('c', document.body)
+    await settle()
+    expect(location.hash).toBe('#/conversation?id=34&session=4')
+    await key('Escape', document.body)
+    await moved()
+    await settle()
+    expect(location.hash).toMatch(/open=4/)
+    await key('Escape', document.body)
+    await moved()
+    await settle()
+    expect(location.hash).not.toMatch(/open=/)
+    await settle()
+    await new Promise((r) => setTimeout(r, 10))
+    expect((document.activeElement as HTMLElement).closest('.row')?.getAttribute('data-id')).toBe('4')
+  })
+
+  it('shows an edit in the detail in the list at once', async () => {
+    await openApp({ wide: true })
+    await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="5"] .row-link')!)
+    await settle()
+    const before = w!.requests.length
+    const box = screen.getByRole('combobox', { name: 'Add a label' })
+    await fireEvent.input(box, { target: { value: 'vip' } })
+    await fireEvent.keyDown(box, { key: 'Enter' })
+    await settle()
+    expect(w!.app.LabelsService.AddSessionLabel).toHaveBeenCalledWith(5, 'vip')
+    expect(w!.requests.length).toBe(before + 1)
   })
 })
 
