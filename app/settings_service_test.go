@@ -1,11 +1,15 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sessions-app/sessions/backend/settings"
+	"github.com/sessions-app/sessions/backend/store"
 	"github.com/sessions-app/sessions/backend/summarize"
 )
 
@@ -199,5 +203,52 @@ func TestSampleData(t *testing.T) {
 	}
 	if page, _ := s.Sessions.ListSessions(ListRequest{Text: "watering sensor"}); page.Total != 0 {
 		t.Errorf("search still finds the removed sample: %d", page.Total)
+	}
+}
+
+// TestCLIImportZone: the CLI's import reads WhatsApp times in the zone set
+// in Settings when --tz is not given, and in --tz when it is.
+func TestCLIImportZone(t *testing.T) {
+	tests := []struct {
+		name  string
+		flags []string
+		want  time.Time
+	}{
+		{"the zone set in Settings", nil, time.Date(2024, 3, 14, 0, 2, 0, 0, time.UTC)},      // 09:02 Tokyo
+		{"--tz wins", []string{"--tz", "UTC"}, time.Date(2024, 3, 14, 9, 2, 0, 0, time.UTC)}, // 09:02 UTC
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := t.TempDir()
+			st, err := store.Open(context.Background(), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = settings.Save(context.Background(), st, settings.Patch{WhatsAppZone: ptr("Asia/Tokyo")})
+			st.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := append([]string{"--data", data, "import"}, tt.flags...)
+			if code, _, errOut := run(t, append(args, aliceFile)...); code != 0 {
+				t.Fatalf("import exit %d: %s", code, errOut)
+			}
+			code, out, errOut := run(t, "--data", data, "list", "--json")
+			if code != 0 {
+				t.Fatalf("list exit %d: %s", code, errOut)
+			}
+			var page struct {
+				Sessions []struct {
+					StartedAt string `json:"started_at"`
+				} `json:"sessions"`
+			}
+			if err := json.Unmarshal([]byte(out), &page); err != nil || len(page.Sessions) == 0 {
+				t.Fatalf("list --json: %v: %s", err, out)
+			}
+			at, err := time.Parse(time.RFC3339, page.Sessions[len(page.Sessions)-1].StartedAt)
+			if err != nil || !at.Equal(tt.want) {
+				t.Errorf("first session starts %v (%v), want %v", at, err, tt.want)
+			}
+		})
 	}
 }
