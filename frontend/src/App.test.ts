@@ -129,11 +129,32 @@ describe('timeline', () => {
     expect(ids()).toEqual([2, 1])
   })
 
-  it('shows the empty state, and says so in the log', async () => {
+  it('opens an empty library on the first-run screen, and says so in the log', async () => {
     await open({ info: { data_dir: '/home/me/.local/share/sessions' } })
-    expect(screen.getByRole('heading', { name: 'No sessions yet' })).toBeTruthy()
-    expect(screen.getByText('/home/me/.local/share/sessions')).toBeTruthy()
+    expect(screen.getByRole('heading', { level: 1, name: 'Welcome to Sessions' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Try with sample data' })).toBeTruthy()
     expect(w!.logs).toContain('sessions-ui: empty state')
+    expect(location.hash).toBe('#/sessions')
+  })
+
+  it('shows the sample-data banner while the sample is loaded, and removes it in one click', async () => {
+    w = fakeWails({ rows: sessions(2) })
+    let has = true
+    w.app.SettingsService.HasSampleData = vi.fn(async () => has)
+    w.app.SettingsService.RemoveSampleData = vi.fn(async () => {
+      has = false
+      return 2
+    })
+    render(App, { pageSize: 3 })
+    await settle()
+    const banner = screen.getByRole('region', { name: 'Sample data' })
+    expect(banner.textContent).toMatch(/You're looking at sample data/)
+    const before = w.requests.length
+    await fireEvent.click(within(banner).getByRole('button', { name: 'Remove' }))
+    await settle()
+    expect(w.app.SettingsService.RemoveSampleData).toHaveBeenCalledOnce()
+    expect(screen.queryByRole('region', { name: 'Sample data' })).toBeNull()
+    expect(w.requests.length).toBe(before + 1)
   })
 
   it('says nothing matches under a filter', async () => {
