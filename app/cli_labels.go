@@ -140,7 +140,7 @@ func sessionArgs(cmd string, cfg *Config, args []string, what string) (int64, []
 		return 0, nil, err
 	}
 	if len(pos) < 2 {
-		return 0, nil, usageError{fmt.Errorf("want: sessions %s ID %s...", cmd, what)}
+		return 0, nil, usageError{fmt.Errorf("want: sessions %s ID %s (one or more)", cmd, what)}
 	}
 	id, err := strconv.ParseInt(pos[0], 10, 64)
 	if err != nil || id <= 0 {

@@ -83,7 +83,7 @@ func TestCLILabels(t *testing.T) {
 		{args: []string{"labels", "rename", "only-one"}, code: 2, err: []string{"sessions labels rename OLD NEW"}},
 		{args: []string{"label", "999", "x"}, code: 1, err: []string{"session 999", "not found"}},
 		{args: []string{"label", "abc", "x"}, code: 2, err: []string{"not a number"}},
-		{args: []string{"label", "1"}, code: 2, err: []string{"sessions label ID NAME..."}},
+		{args: []string{"label", "1"}, code: 2, err: []string{"sessions label ID NAME (one or more)"}},
 		{args: []string{"labels"}, out: []string{"Café", "2", "VIP-Kunde", "#00aa00", "Refund", "#ff0000"}},
 		{args: []string{"unlabel", "2", "café"}, out: []string{"Labels: none"}},
 		{args: []string{"unlabel", "2", "ghost"}, code: 1, err: []string{`label "ghost"`}},

@@ -195,7 +195,7 @@ func TestMergeSessionKeepsLabelsAndFields(t *testing.T) {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO session_labels VALUES (?, 1), (?, 2)`, ids[0], ids[1]); err != nil {
 			return err
 		}
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO session_field_values VALUES (?, 1, 'A-17')`, ids[1]); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO session_field_values(session_id, field_id, value, value_fold) VALUES (?, 1, 'A-17', 'a-17')`, ids[1]); err != nil {
 			return err
 		}
 		return tx.MergeSession(ctx, ids[0], ids[1])
