@@ -23,7 +23,7 @@ export interface MessageRow {
   side: Side
   /** The message continues a run by the same author: no name above it. */
   grouped: boolean
-  /** Its day differs from the message before it: the time shows the date too. */
+  /** Its day differs from the message before it (no divider between): the time shows the date too. */
   newDay: boolean
   /** It belongs to the session the user chose. */
   chosen: boolean
@@ -104,7 +104,8 @@ export function buildRows(
         prev.role === m.role &&
         (prev.author ?? '') === (m.author ?? '') &&
         prev.session_id === m.session_id,
-      newDay: prev === null || dayOf(prev.at) !== dayOf(m.at),
+      // A divider above shows the day already.
+      newDay: !divider && prev !== null && dayOf(prev.at) !== dayOf(m.at),
       chosen: sid !== null && sid === chosen,
     })
     prev = m

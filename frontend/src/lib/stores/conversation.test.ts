@@ -45,7 +45,9 @@ describe('buildRows', () => {
     expect(notice.side).toBe('system')
     expect(notice.chosen).toBe(false)
     expect(msgs.slice(7).every((r) => r.chosen)).toBe(true)
-    expect(msgs.map((r) => r.newDay)).toEqual([true, false, false, false, false, false, true, false, false, false, false, false, false])
+    // The notice is on another day than the message before it; the
+    // session after it starts with a divider, which shows the day.
+    expect(msgs.map((r) => r.newDay)).toEqual([false, false, false, false, false, false, true, false, false, false, false, false, false])
   })
 
   it('puts no divider before a slice that starts inside a session', () => {

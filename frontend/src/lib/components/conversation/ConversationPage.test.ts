@@ -29,7 +29,7 @@ beforeAll(() => {
   Object.defineProperty(proto, 'offsetHeight', {
     configurable: true,
     get(this: HTMLElement) {
-      return this.classList.contains('row') ? ROW : 0
+      return this.classList.contains('trow') ? ROW : 0
     },
   })
   // The scroller's content is the height the virtualizer gives its inner box.
@@ -126,7 +126,7 @@ describe('ConversationPage', () => {
     expect(store.indexOf(sessionKey(110))).toBeGreaterThan(0)
     const divider = scroller.querySelector(`[data-key="${sessionKey(110)}"]`)
     expect(divider?.textContent).toContain('This session')
-    expect(divider?.querySelector('.divider.chosen')).not.toBeNull()
+    expect(divider?.querySelector('.tdivider.chosen')).not.toBeNull()
     expect(Math.abs(topOf(scroller, sessionKey(110))! - 8)).toBeLessThanOrEqual(ROW)
     expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Alice Example')
     expect(screen.getByText(/1,000 messages · 20 sessions/)).toBeTruthy()
@@ -135,7 +135,7 @@ describe('ConversationPage', () => {
   it('draws only the rows in view and a few around them', async () => {
     const { store, scroller } = await open(thread(20, 50), '#/conversation?id=7&session=110')
     expect(store.rows.length).toBeGreaterThan(150)
-    const drawn = scroller.querySelectorAll('.row').length
+    const drawn = scroller.querySelectorAll('.trow').length
     expect(drawn).toBeGreaterThan(VIEW / ROW - 1)
     expect(drawn).toBeLessThanOrEqual(VIEW / ROW + 2 * 6 + 2)
     // The scrolled height is every row's: measured where drawn, estimated elsewhere.
@@ -164,7 +164,7 @@ describe('ConversationPage', () => {
     const firstKey = store.rows[0].key
     await scrollTo(scroller, 5 * ROW + 20)
     expect(store.loadingBefore).toBe(true)
-    const top = [...scroller.querySelectorAll<HTMLElement>('.row')].find((el) => (topOf(scroller, el.dataset.key!) ?? -1) >= 0)!
+    const top = [...scroller.querySelectorAll<HTMLElement>('.trow')].find((el) => (topOf(scroller, el.dataset.key!) ?? -1) >= 0)!
     const key = top.dataset.key!
     const at = topOf(scroller, key)!
     const index = store.indexOf(key)
@@ -182,33 +182,33 @@ describe('ConversationPage', () => {
     const seen = new Map<string, HTMLElement>()
     for (let y = 0; y < 100 * ROW; y += VIEW / 2) {
       await scrollTo(scroller, y)
-      for (const el of scroller.querySelectorAll<HTMLElement>('.row')) seen.set(el.dataset.key!, el)
+      for (const el of scroller.querySelectorAll<HTMLElement>('.trow')) seen.set(el.dataset.key!, el)
     }
     const byId = (id: number) => seen.get(`m${id}`)!
     const cust = t.messages.find((m) => m.role === 'customer' && m.kind === 'text')!
     const agent = t.messages.find((m) => m.role === 'agent' && m.kind === 'text')!
     const bot = t.messages.find((m) => m.role === 'bot' && m.kind === 'text')!
-    expect(byId(cust.id).querySelector('.msg-customer')).not.toBeNull()
-    expect(byId(agent.id).querySelector('.msg-team .role-badge-agent')?.textContent).toBe('Agent')
-    expect(byId(bot.id).querySelector('.msg-team .role-badge-bot')?.textContent).toBe('Bot')
+    expect(byId(cust.id).querySelector('.tmsg-customer')).not.toBeNull()
+    expect(byId(agent.id).querySelector('.tmsg-team .role-badge-agent')?.textContent).toBe('Agent')
+    expect(byId(bot.id).querySelector('.tmsg-team .role-badge-bot')?.textContent).toBe('Bot')
     const media = t.messages.find((m) => m.kind === 'media')!
-    expect(byId(media.id).querySelector('.media-name')?.textContent).toBe(media.attachments![0])
+    expect(byId(media.id).querySelector('.tmedia-name')?.textContent).toBe(media.attachments![0])
     const deleted = t.messages.find((m) => m.kind === 'deleted')!
-    expect(byId(deleted.id).querySelector('.msg-deleted')?.textContent).toBe('This message was deleted')
+    expect(byId(deleted.id).querySelector('.tmsg-deleted')?.textContent).toBe('This message was deleted')
     const edited = t.messages.find((m) => m.edited)!
-    expect(byId(edited.id).querySelector('.msg-edited')?.textContent).toBe('edited')
-    expect(byId(cust.id).querySelector('.msg-edited')).toBeNull()
+    expect(byId(edited.id).querySelector('.tmsg-edited')?.textContent).toBe('edited')
+    expect(byId(cust.id).querySelector('.tmsg-edited')).toBeNull()
     const notice = t.messages.find((m) => m.role === 'system')!
-    expect(byId(notice.id).querySelector('.msg-system')?.textContent).toContain('end-to-end encrypted')
-    expect(byId(notice.id).classList.contains('row-chosen')).toBe(false)
-    expect(byId(t.messages.find((m) => m.session_id === 101)!.id).classList.contains('row-chosen')).toBe(true)
+    expect(byId(notice.id).querySelector('.tmsg-system')?.textContent).toContain('end-to-end encrypted')
+    expect(byId(notice.id).classList.contains('trow-chosen')).toBe(false)
+    expect(byId(t.messages.find((m) => m.session_id === 101)!.id).classList.contains('trow-chosen')).toBe(true)
   })
 
   it('shows links and markup in chat text as text, never as links', async () => {
     const t = thread(1, 5)
     t.messages[0].body = 'see https://evil.example/pay and <a href="https://x.example">click</a> <img src=x onerror=alert(1)>'
     const { scroller } = await open(t, '#/conversation?id=7&session=100')
-    const el = scroller.querySelector<HTMLElement>(`[data-key="m${t.messages[0].id}"] .msg-body`)!
+    const el = scroller.querySelector<HTMLElement>(`[data-key="m${t.messages[0].id}"] .tmsg-body`)!
     expect(el.textContent).toBe(t.messages[0].body)
     expect(scroller.querySelectorAll('a, img').length).toBe(0)
   })
@@ -242,6 +242,6 @@ describe('ConversationPage', () => {
     window.dispatchEvent(new HashChangeEvent('hashchange'))
     await settle()
     expect(s.requests.some((r) => r.session_id === 103)).toBe(true)
-    expect(document.querySelector(`[data-key="${sessionKey(103)}"] .divider.chosen`)).not.toBeNull()
+    expect(document.querySelector(`[data-key="${sessionKey(103)}"] .tdivider.chosen`)).not.toBeNull()
   })
 })
