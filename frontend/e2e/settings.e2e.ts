@@ -80,6 +80,9 @@ describe('first run and settings', () => {
     await page.goto(`${server.baseURL}/#/settings`)
     await page.getByRole('list', { name: 'Current agent names' }).getByRole('button', { name: 'Maya (Fernhill)', exact: true }).waitFor()
     expect(await page.getByRole('combobox', { name: "Phone's time zone (WhatsApp)" }).inputValue()).toBe('Europe / Berlin')
+    // Another port is another origin with no theme of its own: the library's applies.
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    expect(await page.getByRole('radio', { name: 'Dark' }).getAttribute('aria-checked')).toBe('true')
   })
 
   test('a new session gap says how many sessions change before it is applied', async () => {

@@ -8,6 +8,7 @@
 
 import * as api from '../api'
 import type { GapPreview, OllamaTest, SettingsInput, SettingsView } from '../contract.gen'
+import { THEME_KEY } from './theme.svelte'
 
 /** The fields a refusal can name, as the program spells them. */
 export type SettingField =
@@ -292,6 +293,21 @@ export class SettingsStore {
     } finally {
       this.sampleBusy = false
     }
+  }
+}
+
+/**
+ * The theme kept in the library, for a browser that has none of its own
+ * (a new browser, or serve on another port: another origin's storage):
+ * a pick made in this browser wins, since the sidebar's button keeps it
+ * only here.
+ */
+export function libraryTheme(view: SettingsView | null, storage: Pick<Storage, 'getItem'> = localStorage): 'light' | 'dark' | null {
+  if (!view || (view.theme !== 'light' && view.theme !== 'dark')) return null
+  try {
+    return storage.getItem(THEME_KEY) ? null : view.theme
+  } catch {
+    return view.theme
   }
 }
 

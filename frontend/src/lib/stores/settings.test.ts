@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { fakeSettings } from '../testdata/settings'
 import { fakeWails, settle, type FakeWindow } from '../testdata/wails'
-import { fieldError, gapText, joinGap, SettingsStore, splitGap } from './settings.svelte'
+import { fieldError, gapText, joinGap, libraryTheme, SettingsStore, splitGap } from './settings.svelte'
+import { settingsView } from '../testdata/settings'
 
 let w: FakeWindow
 let s: SettingsStore | undefined
@@ -55,6 +56,17 @@ describe('fieldError', () => {
     ['ollama_url: no host', 'ollama_url', 'no host'],
     ['database is locked: busy', 'general', 'database is locked: busy'],
   ])('%s', (msg, field, message) => expect(fieldError(new Error(msg))).toEqual({ field, message }))
+})
+
+describe('libraryTheme', () => {
+  const none = { getItem: () => null }
+  const picked = { getItem: () => 'light' }
+  it.each([
+    ['dark kept, nothing picked here', 'dark', none, 'dark'],
+    ['a pick made here wins', 'dark', picked, null],
+    ['system needs nothing', 'system', none, null],
+  ] as const)('%s', (_, theme, storage, want) => expect(libraryTheme(settingsView({ theme }), storage)).toBe(want))
+  it('no settings yet', () => expect(libraryTheme(null, none)).toBeNull())
 })
 
 describe('SettingsStore', () => {

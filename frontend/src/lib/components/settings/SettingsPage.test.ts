@@ -192,6 +192,19 @@ describe('SettingsPage', () => {
     expect(within(group).getByRole('radio', { name: 'Dark' }).getAttribute('aria-checked')).toBe('true')
   })
 
+  it('takes the theme kept in the library when this browser has none of its own', async () => {
+    localStorage.clear()
+    const { theme } = await page({ view: { theme: 'dark' } })
+    expect(theme.choice).toBe('dark')
+    expect(document.documentElement.dataset.theme).toBe('dark')
+  })
+
+  it('keeps the theme picked in this browser', async () => {
+    localStorage.setItem('sessions.theme', 'light')
+    const { theme } = await page({ view: { theme: 'dark' } })
+    expect(theme.choice).toBe('light')
+  })
+
   it('in a browser takes the watched folder as a typed path', async () => {
     await page({ dialogs: false })
     const input = screen.getByLabelText(/Folder to watch/)
