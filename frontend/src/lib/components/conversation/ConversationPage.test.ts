@@ -129,6 +129,8 @@ describe('ConversationPage', () => {
     expect(divider?.querySelector('.tdivider.chosen')).not.toBeNull()
     expect(Math.abs(topOf(scroller, sessionKey(110))! - 8)).toBeLessThanOrEqual(ROW)
     expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Alice Example')
+    // The keyboard scrolls the thread at once.
+    expect(document.activeElement).toBe(scroller)
     expect(screen.getByText(/1,000 messages · 20 sessions/)).toBeTruthy()
   })
 
@@ -173,6 +175,19 @@ describe('ConversationPage', () => {
     expect(store.rows[0].key).not.toBe(firstKey)
     expect(store.indexOf(key)).toBeGreaterThan(index)
     expect(topOf(scroller, key)).toBe(at)
+  })
+
+  it('offers a way back to the chosen session once it is out of view', async () => {
+    const { store, scroller } = await open(thread(20, 50), '#/conversation?id=7&session=110')
+    expect(screen.queryByRole('button', { name: /Back to this session/ })).toBeNull()
+    await scrollTo(scroller, scroller.scrollTop + 40 * ROW)
+    const jump = screen.getByRole('button', { name: /Back to this session/ })
+    expect(jump.textContent).toContain('↑')
+    await fireEvent.click(jump)
+    await settle()
+    expect(Math.abs(topOf(scroller, sessionKey(110))! - 8)).toBeLessThanOrEqual(1)
+    expect(screen.queryByRole('button', { name: /Back to this session/ })).toBeNull()
+    expect(store.indexOf(sessionKey(110))).toBeGreaterThan(0)
   })
 
   it('marks sides, roles, media, deleted and edited messages and system lines', async () => {
