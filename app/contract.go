@@ -266,6 +266,11 @@ func GenerateTS(w io.Writer, methods []Method, events []Event, docs Docs, params
 				if i < len(names) && names[i] != "" && names[i] != "_" {
 					n = names[i]
 				}
+				if tsReserved[n] {
+					// A Go name such as `in` or `delete` cannot name a
+					// TypeScript parameter: Vite refuses the whole file.
+					n += "_"
+				}
 				args[i] = n + ": " + g.expr(a, true) // null is never needed
 			}
 			res := "void"
@@ -604,4 +609,15 @@ func writeDoc(b *strings.Builder, indent, doc string) {
 		fmt.Fprintf(b, "%s * %s\n", indent, strings.TrimRight(l, " "))
 	}
 	fmt.Fprintf(b, "%s */\n", indent)
+}
+
+// tsReserved are the words a TypeScript parameter may not be named (the
+// reserved words of ECMAScript's strict mode that Go allows as names).
+var tsReserved = map[string]bool{
+	"arguments": true, "await": true, "catch": true, "class": true, "delete": true, "enum": true,
+	"eval": true, "export": true, "extends": true, "finally": true, "function": true, "implements": true,
+	"in": true, "instanceof": true, "interface": true, "let": true, "new": true, "null": true,
+	"package": true, "private": true, "protected": true, "public": true, "static": true, "super": true,
+	"this": true, "throw": true, "true": true, "false": true, "try": true, "typeof": true, "void": true,
+	"while": true, "with": true, "yield": true, "do": true,
 }

@@ -322,6 +322,24 @@ func TestGenerateTSShapes(t *testing.T) {
 	}
 }
 
+// TestGenerateTSReservedParam: a Go parameter named like a TypeScript
+// reserved word (`in` broke every frontend build once) is renamed.
+func TestGenerateTSReservedParam(t *testing.T) {
+	ms, err := contractOf([]any{&fakeShapes{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"in", "delete", "new"} {
+		var buf bytes.Buffer
+		if err := GenerateTS(&buf, ms, nil, Docs{}, ParamNames{"fakeShapes.Shape": {name}}); err != nil {
+			t.Fatal(err)
+		}
+		if want := "  Shape(" + name + "_: shapeIn)"; !strings.Contains(buf.String(), want) {
+			t.Errorf("parameter %q: generated TS lacks %q:\n%s", name, want, buf.String())
+		}
+	}
+}
+
 type fakeA struct{}
 
 func (*fakeA) Ping()                              {}
