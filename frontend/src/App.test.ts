@@ -16,6 +16,8 @@ let w: FakeWindow | null = null
 beforeEach(() => {
   history.replaceState(null, '', '#/sessions')
   localStorage.clear()
+  // jsdom has no layout to scroll; the calls are what the specs read.
+  vi.stubGlobal('scrollTo', vi.fn())
 })
 
 afterEach(() => {
@@ -252,9 +254,14 @@ describe('session detail and keyboard', () => {
       }))
     }
     w = fakeWails({ rows: sessions(5) })
-    fakeLabels(w, [{ name: 'vip' }], [{ key: 'tier', name: 'Tier' }])
+    const st = fakeLabels(w, [{ name: 'vip' }], [{ key: 'tier', name: 'Tier' }])
     w.app.SessionsService.GetSession.mockImplementation(async (id: number) =>
-      detailOf({ id, conversation_id: 30 + id, contact: { id: 7, name: `Contact ${id}`, email: null } }),
+      detailOf({
+        id,
+        conversation_id: 30 + id,
+        contact: { id: 7, name: `Contact ${id}`, email: null },
+        labels: (st.onSession.get(id)?.labels ?? []).map((name) => ({ name, color: '#30a46c' })),
+      }),
     )
     w.app.SessionsService.ContactSessions.mockResolvedValue(contactOf())
     w.app.ConversationsService.GetConversation.mockResolvedValue({
@@ -288,6 +295,37 @@ describe('session detail and keyboard', () => {
     expect(location.hash).toBe('#/sessions?label=vip')
     expect(screen.queryByRole('complementary', { name: 'Session detail' })).toBeNull()
     expect(document.querySelector('.timeline')?.closest('[hidden]')).toBeNull()
+  })
+
+  it('comes back from a detail page, and from the conversation, to the place in the list', async () => {
+    await openApp()
+    vi.stubGlobal('scrollY', 640)
+    await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="3"] .row-link')!)
+    await settle()
+    expect(window.scrollTo).toHaveBeenLastCalledWith(0, 0)
+    vi.stubGlobal('scrollY', 0)
+    await fireEvent.click(screen.getByRole('button', { name: 'Back to sessions' }))
+    await moved()
+    await settle()
+    await new Promise((r) => requestAnimationFrame(r))
+    expect(window.scrollTo).toHaveBeenLastCalledWith(0, 640)
+    vi.stubGlobal('scrollY', 900)
+    await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="3"] .row-link')!)
+    await settle()
+    vi.stubGlobal('scrollY', 0)
+    await key('g', document.body)
+    await key('c', document.body)
+    await settle()
+    expect(location.hash).toBe('#/conversation?id=33&session=3')
+    history.back()
+    await moved()
+    await settle()
+    expect(location.hash).toBe('#/sessions?open=3')
+    await key('Escape', document.body)
+    await moved()
+    await settle()
+    await new Promise((r) => requestAnimationFrame(r))
+    expect(window.scrollTo).toHaveBeenLastCalledWith(0, 900)
   })
 
   it('shows the detail beside the list on wide windows, the open row marked', async () => {
@@ -344,17 +382,22 @@ describe('session detail and keyboard', () => {
     expect((document.activeElement as HTMLElement).closest('.row')?.getAttribute('data-id')).toBe('4')
   })
 
-  it('shows an edit in the detail in the list at once', async () => {
+  it('shows an edit in the detail in its row at once, every page loaded kept', async () => {
     await openApp({ wide: true })
-    await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="5"] .row-link')!)
+    await fireEvent.click(screen.getByRole('button', { name: 'Load More Sessions' }))
+    await settle()
+    expect(ids()).toEqual([5, 4, 3, 2, 1])
+    await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="2"] .row-link')!)
     await settle()
     const before = w!.requests.length
     const box = screen.getByRole('combobox', { name: 'Add a label' })
     await fireEvent.input(box, { target: { value: 'vip' } })
     await fireEvent.keyDown(box, { key: 'Enter' })
     await settle()
-    expect(w!.app.LabelsService.AddSessionLabel).toHaveBeenCalledWith(5, 'vip')
-    expect(w!.requests.length).toBe(before + 1)
+    expect(w!.app.LabelsService.AddSessionLabel).toHaveBeenCalledWith(2, 'vip')
+    expect(document.querySelector('.row[data-id="2"] .label')?.textContent?.trim()).toBe('vip')
+    expect(ids()).toEqual([5, 4, 3, 2, 1])
+    expect(w!.requests.length).toBe(before)
   })
 })
 

@@ -44,8 +44,8 @@ export class DetailStore {
   private seq = 0
 
   constructor(
-    /** Called after an edit, so the list shows it. */
-    private readonly changed: () => void = () => {},
+    /** Called after an edit with the session as it now is (null when it could not be read again), so the list shows it. */
+    private readonly changed: (s: SessionDetail | null) => void = () => {},
   ) {}
 
   /** Opens a session (null closes); the same id again keeps what is loaded. */
@@ -135,7 +135,7 @@ export class DetailStore {
       if (this.id !== id) return true
       this.editError = null
       if (reload) await this.load(false)
-      this.changed()
+      this.changed(this.id === id ? this.session : null)
       return true
     } catch (e) {
       if (this.id === id) this.editError = { what, message: api.toError(e).message }

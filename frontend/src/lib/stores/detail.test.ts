@@ -24,7 +24,9 @@ function setup() {
   })
   w.app.SessionsService.ContactSessions.mockResolvedValue(contactOf())
   let changed = 0
-  const d = new DetailStore(() => changed++)
+  const d = new DetailStore((s) => {
+    if (s) changed++
+  })
   return { d, st, changed: () => changed }
 }
 

@@ -104,6 +104,19 @@ export class TimelineStore {
     return this.refresh()
   }
 
+  /**
+   * Puts a session as it now is in place of its row (an edit in the detail),
+   * keeping every page loaded and the user's place in the list.
+   */
+  patch(s: SessionView & { messages?: unknown; notice_count?: unknown }): void {
+    if (!this.rows.some((r) => r.id === s.id)) return
+    // The row keeps no messages: a detail's would stay in memory with the list.
+    const row: Record<string, unknown> = { ...s }
+    delete row.messages
+    delete row.notice_count
+    this.rows = this.rows.map((r) => (r.id === s.id ? (row as unknown as SessionView) : r))
+  }
+
   /** Appends the next page. */
   loadMore(): Promise<void> {
     if (this.busy || this.cursor === null) return Promise.resolve()

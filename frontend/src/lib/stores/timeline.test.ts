@@ -197,3 +197,21 @@ describe('TimelineStore', () => {
     expect(t.error?.message).toBe('bad field: tier')
   })
 })
+
+describe('TimelineStore.patch', () => {
+  it('puts an edited session in place of its row, every page kept, without its messages', async () => {
+    w = fakeWails({ rows: sessions(5) })
+    const { t } = store()
+    await t.show('all')
+    await t.loadMore()
+    const before = w.requests.length
+    t.patch({ ...session({ id: 2, labels: [{ name: 'vip', color: '#30a46c' }] }), messages: [], notice_count: 0 })
+    expect(ids(t)).toEqual([5, 4, 3, 2, 1])
+    const row = t.rows.find((r) => r.id === 2)!
+    expect(row.labels).toEqual([{ name: 'vip', color: '#30a46c' }])
+    expect('messages' in row).toBe(false)
+    t.patch(session({ id: 99 }))
+    expect(ids(t)).toEqual([5, 4, 3, 2, 1])
+    expect(w.requests.length).toBe(before)
+  })
+})
