@@ -401,7 +401,7 @@ func (w *writer) splitConversation(ctx context.Context, conv store.Conversation,
 func (w *writer) spanRow(sp sessions.Span) store.SessionSpan {
 	return store.SessionSpan{StartedAt: sp.StartedAt, LastMessageAt: sp.LastMessageAt, GapMS: w.gap.Milliseconds(),
 		MessageCount: sp.MessageCount, Bot: sp.Bot, HandoffAgent: sp.HandoffAgent, HandoffAt: sp.HandoffAt,
-		HandoffWaitMS: sp.HandoffWaitMS}
+		HandoffWaitMS: sp.HandoffWaitMS, Replies: sp.Replies}
 }
 
 // readHead returns up to n bytes from the start of a file.

@@ -174,5 +174,5 @@ func (r *Result) add(n Result) {
 func row(sp sessions.Span, gap time.Duration) store.SessionSpan {
 	return store.SessionSpan{StartedAt: sp.StartedAt, LastMessageAt: sp.LastMessageAt, GapMS: gap.Milliseconds(),
 		MessageCount: sp.MessageCount, Bot: sp.Bot, HandoffAgent: sp.HandoffAgent, HandoffAt: sp.HandoffAt,
-		HandoffWaitMS: sp.HandoffWaitMS}
+		HandoffWaitMS: sp.HandoffWaitMS, Replies: sp.Replies}
 }

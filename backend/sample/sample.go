@@ -288,7 +288,7 @@ func (w *writer) customer(ctx context.Context, c customer, rng *rand.Rand) error
 	ids := make([]int64, len(spans))
 	for i, sp := range spans {
 		row := store.SessionSpan{StartedAt: sp.StartedAt, LastMessageAt: sp.LastMessageAt, GapMS: w.gap.Milliseconds(),
-			MessageCount: sp.MessageCount, Bot: sp.Bot, HandoffAgent: sp.HandoffAgent, HandoffAt: sp.HandoffAt, HandoffWaitMS: sp.HandoffWaitMS}
+			MessageCount: sp.MessageCount, Bot: sp.Bot, HandoffAgent: sp.HandoffAgent, HandoffAt: sp.HandoffAt, HandoffWaitMS: sp.HandoffWaitMS, Replies: sp.Replies}
 		if ids[i], err = w.tx.InsertSession(ctx, conv.ID, contactID, c.channel, row, w.nowMS); err != nil {
 			return err
 		}

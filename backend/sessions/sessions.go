@@ -36,6 +36,23 @@ type Span struct {
 	// HandoffWaitMS is how long the customer waited for the human: from the
 	// bot's last message before the handoff to the human's first.
 	HandoffWaitMS int64
+	// Replies are the messages per side and the first replies, for the
+	// insights' response times and the export's counts: kept with the
+	// session so that a million of them need no pass over their messages.
+	Replies Replies
+}
+
+// Replies counts a session's messages per side and times the first
+// replies: from the customer's first message to the first agent message
+// after it, and to the first bot message after it. A bot reply is its own
+// figure: it never stands in for a person's answer.
+type Replies struct {
+	CustomerMessages, AgentMessages, BotMessages int
+	// AgentReplied and BotReplied say whether an agent or a bot answered
+	// the customer in the session; AgentResponseMS and BotResponseMS are
+	// how long that took (0 when they did not).
+	AgentReplied, BotReplied       bool
+	AgentResponseMS, BotResponseMS int64
 }
 
 // Split cuts points (sorted by At, then ID) into sessions wherever two
@@ -57,6 +74,10 @@ type Splitter struct {
 	spans     []Span
 	botSeen   bool
 	lastBotAt int64
+	// customerAt is the customer's first message in the current span,
+	// once customerSeen.
+	customerSeen bool
+	customerAt   int64
 }
 
 // NewSplitter returns a splitter for the session gap.
@@ -73,19 +94,33 @@ func (s *Splitter) Add(p Point) {
 	if n == 0 || p.At-s.spans[n-1].LastMessageAt > s.gapMS {
 		s.spans = append(s.spans, Span{StartedAt: p.At})
 		n++
-		s.botSeen = false
+		s.botSeen, s.customerSeen = false, false
 	}
 	cur := &s.spans[n-1]
 	cur.LastMessageAt = p.At
 	cur.MessageCount++
+	r := &cur.Replies
 	switch p.Role {
+	case chat.RoleCustomer:
+		r.CustomerMessages++
+		if !s.customerSeen {
+			s.customerSeen, s.customerAt = true, p.At
+		}
 	case chat.RoleBot:
+		r.BotMessages++
+		if s.customerSeen && !r.BotReplied {
+			r.BotReplied, r.BotResponseMS = true, p.At-s.customerAt
+		}
 		s.botSeen = true
 		s.lastBotAt = p.At
 		if cur.Bot == "" {
 			cur.Bot = p.Author
 		}
 	case chat.RoleAgent:
+		r.AgentMessages++
+		if s.customerSeen && !r.AgentReplied {
+			r.AgentReplied, r.AgentResponseMS = true, p.At-s.customerAt
+		}
 		if s.botSeen && cur.HandoffAgent == "" {
 			cur.HandoffAgent, cur.HandoffAt = p.Author, p.At
 			cur.HandoffWaitMS = p.At - s.lastBotAt

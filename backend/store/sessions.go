@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sessions-app/sessions/backend/labels"
+	"github.com/sessions-app/sessions/backend/sessions"
 )
 
 // Session is a stored session with its contact, labels and fields.
@@ -52,6 +53,8 @@ type SessionSpan struct {
 	HandoffAgent  string
 	HandoffAt     int64
 	HandoffWaitMS int64
+	// Replies are the messages per side and the first replies.
+	Replies sessions.Replies
 }
 
 // SessionBounds is the extent of a stored session.
@@ -84,10 +87,13 @@ func (tx *Tx) ConversationSessions(ctx context.Context, conversationID int64) ([
 func (tx *Tx) InsertSession(ctx context.Context, conversationID, contactID int64, channel string, sp SessionSpan, now int64) (int64, error) {
 	res, err := tx.exec(ctx, `
 		INSERT INTO sessions(conversation_id, contact_id, channel, started_at, last_message_at, gap_ms, message_count,
-			bot, handoff_agent, handoff_at, handoff_wait_ms, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			bot, handoff_agent, handoff_at, handoff_wait_ms, customer_messages, agent_messages, bot_messages,
+			first_response_ms, bot_first_response_ms, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		conversationID, nullInt(contactID), channel, sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount,
-		nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), handoffWait(sp), now, now)
+		nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), handoffWait(sp),
+		sp.Replies.CustomerMessages, sp.Replies.AgentMessages, sp.Replies.BotMessages,
+		responseMS(sp.Replies.AgentResponseMS, sp.Replies.AgentReplied), responseMS(sp.Replies.BotResponseMS, sp.Replies.BotReplied), now, now)
 	if err != nil {
 		return 0, fmt.Errorf("insert session of conversation %d: %w", conversationID, err)
 	}
@@ -100,11 +106,17 @@ func (tx *Tx) InsertSession(ctx context.Context, conversationID, contactID int64
 func (tx *Tx) UpdateSession(ctx context.Context, id int64, sp SessionSpan, now int64) error {
 	_, err := tx.exec(ctx, `
 		UPDATE sessions SET started_at = ?, last_message_at = ?, gap_ms = ?, message_count = ?,
-			bot = ?, handoff_agent = ?, handoff_at = ?, handoff_wait_ms = ?, updated_at = ?
-		WHERE id = ? AND (started_at, last_message_at, gap_ms, message_count, COALESCE(bot, ''), COALESCE(handoff_agent, ''), COALESCE(handoff_at, 0))
-			IS NOT (?, ?, ?, ?, ?, ?, ?)`,
-		sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), handoffWait(sp), now,
-		id, sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, sp.Bot, sp.HandoffAgent, sp.HandoffAt)
+			bot = ?, handoff_agent = ?, handoff_at = ?, handoff_wait_ms = ?,
+			customer_messages = ?, agent_messages = ?, bot_messages = ?, first_response_ms = ?, bot_first_response_ms = ?, updated_at = ?
+		WHERE id = ? AND (started_at, last_message_at, gap_ms, message_count, COALESCE(bot, ''), COALESCE(handoff_agent, ''), COALESCE(handoff_at, 0),
+			customer_messages, agent_messages, bot_messages, first_response_ms, bot_first_response_ms)
+			IS NOT (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, nullString(sp.Bot), nullString(sp.HandoffAgent), nullInt(sp.HandoffAt), handoffWait(sp),
+		sp.Replies.CustomerMessages, sp.Replies.AgentMessages, sp.Replies.BotMessages,
+		responseMS(sp.Replies.AgentResponseMS, sp.Replies.AgentReplied), responseMS(sp.Replies.BotResponseMS, sp.Replies.BotReplied), now,
+		id, sp.StartedAt, sp.LastMessageAt, sp.GapMS, sp.MessageCount, sp.Bot, sp.HandoffAgent, sp.HandoffAt,
+		sp.Replies.CustomerMessages, sp.Replies.AgentMessages, sp.Replies.BotMessages,
+		responseMS(sp.Replies.AgentResponseMS, sp.Replies.AgentReplied), responseMS(sp.Replies.BotResponseMS, sp.Replies.BotReplied))
 	if err != nil {
 		return fmt.Errorf("update session %d: %w", id, err)
 	}
@@ -118,6 +130,15 @@ func handoffWait(sp SessionSpan) any {
 		return nil
 	}
 	return sp.HandoffWaitMS
+}
+
+// responseMS is a first-response time as stored: NULL when there was none
+// (no customer message, or no reply to it), which is not "answered at once".
+func responseMS(ms int64, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return ms
 }
 
 // MergeSession folds session from into session into: labels and field values
