@@ -1,7 +1,8 @@
 // Chat exports the end-to-end library needs beyond ../shared/fixtures,
 // written here so the data is visible in one place: a hostile contact and
 // body, a customer who wrote a minute ago (an Active session), and enough
-// sessions that the timeline has more than one page of 50.
+// sessions that the timeline has more than one page of 50, and a web chat
+// whose visitor left an email.
 
 /** The hostile contact name and message body: both must show as text. */
 export const HOSTILE_NAME = '<script>alert(1)</script>'
@@ -14,6 +15,9 @@ export const MANY_COUNT = 70
 /** The customer whose session is still open, and the emoji in their message. */
 export const ACTIVE_NAME = 'Active Customer'
 export const EMOJI = '📦'
+/** The web-chat visitor: the only contact with an email (a tawk.to transcript). */
+export const WEB_NAME = 'Web Visitor'
+export const WEB_EMAIL = 'web.visitor@example.com'
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -51,8 +55,23 @@ export function generatedChats(now: number): ChatFile[] {
     const t = now - 10 * DAY - i * 3 * DAY
     many = line(t, MANY_NAME, `Question number ${MANY_COUNT - i}`) + line(t + 2 * minute, AGENT, 'Answered.') + many
   }
+  // tawk.to gives each message no time of its own: they follow the event's.
+  const web = JSON.stringify({
+    event: 'chat:transcript_created',
+    time: new Date(now - 5 * DAY).toISOString(),
+    property: { id: 'e2e', name: 'E2E Shop' },
+    chat: {
+      id: 'e2e-web-1',
+      visitor: { name: WEB_NAME, email: WEB_EMAIL },
+      messages: [
+        { sender: { t: 'v', n: WEB_NAME }, type: 'msg', msg: 'Do you ship to Lisbon?' },
+        { sender: { t: 'a', n: AGENT }, type: 'msg', msg: 'We do, in three days.' },
+      ],
+    },
+  })
   return [
     { path: 'hostile/_chat.txt', text: hostile },
+    { path: 'web/transcript.json', text: web },
     { path: `WhatsApp Chat with ${ACTIVE_NAME}.txt`, text: active },
     { path: `WhatsApp Chat with ${MANY_NAME}.txt`, text: many },
   ]

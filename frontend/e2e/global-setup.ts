@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, existsSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { ACTIVE_NAME, AGENT, HOSTILE_NAME, MANY_COUNT, MANY_NAME, generatedChats } from './chats'
+import { ACTIVE_NAME, AGENT, HOSTILE_NAME, MANY_COUNT, MANY_NAME, WEB_NAME, generatedChats } from './chats'
 import { repoRoot, requireChromium, shotDir, type E2EContext, type ListedSession } from './env'
 import { requireBin, run, startServe } from './server'
 
@@ -79,6 +79,7 @@ async function start(project: TestProject, tmp: string): Promise<() => Promise<v
   const want: [string, number][] = [
     [HOSTILE_NAME, 1],
     [ACTIVE_NAME, 1],
+    [WEB_NAME, 1],
     [MANY_NAME, MANY_COUNT],
   ]
   for (const [name, n] of want) {
