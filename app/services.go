@@ -54,6 +54,7 @@ type Services struct {
 	Settings      *SettingsService
 	Labels        *LabelsService
 	Fields        *FieldsService
+	Insights      *InsightsService
 	c             *core
 }
 
@@ -98,6 +99,7 @@ func NewServices(ctx context.Context, d Deps) *Services {
 	s.Settings = &SettingsService{c: c, transport: d.Transport, imports: s.Imports, sums: s.Summaries}
 	s.Labels = &LabelsService{c: c}
 	s.Fields = &FieldsService{c: c}
+	s.Insights = &InsightsService{c: c}
 	return s
 }
 
@@ -131,7 +133,7 @@ func (s *Services) Stop() {
 // API routes them and the TypeScript generator reads them: every exported
 // method of each is callable from the UI.
 func (s *Services) Bindings() []any {
-	return []any{s.Sessions, s.Conversations, s.Imports, s.Summaries, s.Settings, s.Labels, s.Fields}
+	return []any{s.Sessions, s.Conversations, s.Imports, s.Summaries, s.Settings, s.Labels, s.Fields, s.Insights}
 }
 
 // ImportPaths imports files, zips and folders the way the UI's ImportFiles

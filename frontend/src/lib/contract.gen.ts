@@ -5,6 +5,31 @@
 /* eslint-disable */
 
 /**
+ * AIBucket is AIInsight of one bucket; Share is the part of the AI
+ * agent's sessions it handled alone (0 to 1; 0 when it had none).
+ */
+export interface AIBucket {
+  start: string
+  bot_only: number
+  handed_off: number
+  no_bot: number
+  share: number
+}
+
+/**
+ * AIInsight is the AI agent's part: sessions it handled alone (BotOnly),
+ * passed to a person (HandedOff), and those without it (NoBot), per bucket
+ * too, and the customer's wait after a handoff.
+ */
+export interface AIInsight {
+  bot_only: number
+  handed_off: number
+  no_bot: number
+  per_bucket: AIBucket[] | null
+  wait_after_handoff: TimeStats
+}
+
+/**
  * AppInfo tells the UI where the data lives, for the empty state's advice,
  * and what the transport it is reached through can do.
  */
@@ -23,6 +48,14 @@ export interface AppInfo {
    * ChooseWatchFolder); a browser uploads files instead.
    */
   dialogs: boolean
+}
+
+/** BucketStats are TimeStats of one bucket. */
+export interface BucketStats {
+  start: string
+  median_s: number
+  p90_s: number
+  count: number
 }
 
 /** ContactDetail is a contact and a page of its sessions, newest first. */
@@ -99,6 +132,17 @@ export interface ConversationView {
 }
 
 /**
+ * DurationInsight is the length of the sessions that have ended, first to
+ * last message.
+ */
+export interface DurationInsight {
+  median_s: number
+  p90_s: number
+  count: number
+  per_bucket: BucketStats[] | null
+}
+
+/**
  * FieldInput defines or changes a custom field. In UpdateField the key is
  * the method's argument (a key does not change), an empty name or type
  * keeps it and null choices keep them.
@@ -163,6 +207,24 @@ export interface FileReport {
   skipped: Skipped[] | null
 }
 
+/** FirstResponseBucket is FirstResponseInsight of one bucket. */
+export interface FirstResponseBucket {
+  start: string
+  human: TimeStats
+  bot: TimeStats
+}
+
+/**
+ * FirstResponseInsight is the wait from the customer's first message to
+ * the first reply: Human is the first agent's reply, Bot the AI agent's,
+ * its own series that never enters the human figure.
+ */
+export interface FirstResponseInsight {
+  human: TimeStats
+  bot: TimeStats
+  per_bucket: FirstResponseBucket[] | null
+}
+
 /**
  * GapPreview counts the sessions before and after a re-split with a gap,
  * and how many of them change.
@@ -222,6 +284,67 @@ export interface IndexProgress {
   indexed: number
   total: number
   done: boolean
+}
+
+/**
+ * InsightBucket is one day, week or month of sessions: Start and End are
+ * its first and last day (the timeline's from and to for it).
+ */
+export interface InsightBucket {
+  start: string
+  end: string
+  /** ByChannel has every channel, with 0 for none. */
+  by_channel: Record<string, number> | null
+  total: number
+}
+
+/**
+ * InsightsRequest asks for the insights of the sessions of a timeline
+ * filter: the same filter bar and URL as the timeline.
+ */
+export interface InsightsRequest {
+  /** Filter is the timeline's filter; its Limit and Cursor are ignored. */
+  filter?: ListRequest
+  /**
+   * Period is the bucket of the time charts: "day" (the default),
+   * "week" (Monday to Sunday) or "month".
+   */
+  period?: string
+  /**
+   * Zone is the IANA zone of days and hours (and of the filter's days);
+   * empty means the app's.
+   */
+  zone?: string
+}
+
+/**
+ * InsightsView is every chart of the Insights view. Times are seconds;
+ * days are YYYY-MM-DD in Zone.
+ */
+export interface InsightsView {
+  total: number
+  period: string
+  zone: string
+  sessions_per_bucket: InsightBucket[] | null
+  duration: DurationInsight
+  first_response: FirstResponseInsight
+  sentiment: SentimentBucket[] | null
+  top_labels: LabelCountView[] | null
+  /** TopTopics is empty when no summary carries topics. */
+  top_topics: TopicCountView[] | null
+  ai: AIInsight
+  /**
+   * Busiest counts session starts by local weekday (Monday = 0) and
+   * hour (0–23).
+   */
+  busiest: number[][]
+}
+
+/** LabelCountView is a label and how many sessions carry it. */
+export interface LabelCountView {
+  name: string
+  color: string
+  count: number
 }
 
 /**
@@ -327,6 +450,18 @@ export interface Progress {
   /** the summarizer's name */
   source: string
   running: boolean
+}
+
+/**
+ * SentimentBucket counts the sessions of a bucket by sentiment; None have
+ * no summary's sentiment yet.
+ */
+export interface SentimentBucket {
+  start: string
+  positive: number
+  neutral: number
+  negative: number
+  none: number
 }
 
 /**
@@ -464,6 +599,22 @@ export interface ThreadMessage extends MessageView {
 }
 
 /**
+ * TimeStats are the median and 90th percentile of a set of times, in
+ * seconds, and how many there were (0 and 0 when none).
+ */
+export interface TimeStats {
+  median_s: number
+  p90_s: number
+  count: number
+}
+
+/** TopicCountView is a summary topic and how many sessions have it. */
+export interface TopicCountView {
+  topic: string
+  count: number
+}
+
+/**
  * ConversationsService shows whole threads a page at a time; the paging
  * rules are backend/conversations', this only translates.
  */
@@ -528,6 +679,15 @@ export interface ImportsService {
   SetWatchFolder(dir: string): Promise<void>
   /** WatchFolder returns the watched inbox folder, "" when there is none. */
   WatchFolder(): Promise<string>
+}
+
+/**
+ * InsightsService is the Insights view: the charts of the sessions of a
+ * timeline filter, in the viewer's zone.
+ */
+export interface InsightsService {
+  /** Insights aggregates the sessions matching req.Filter. */
+  Insights(req: InsightsRequest): Promise<InsightsView>
 }
 
 /**
@@ -644,6 +804,7 @@ export const Services = {
   ConversationsService: ['GetConversation'],
   FieldsService: ['DefineField', 'DeleteField', 'ListFields', 'SetSessionField', 'UpdateField'],
   ImportsService: ['ChooseAndImport', 'ChooseWatchFolder', 'ImportFiles', 'SetWatchFolder', 'WatchFolder'],
+  InsightsService: ['Insights'],
   LabelsService: ['AddSessionLabel', 'CreateLabel', 'DeleteLabel', 'ListLabels', 'RemoveSessionLabel', 'UpdateLabel'],
   SessionsService: ['ContactSessions', 'GetSession', 'ListSessions'],
   SettingsService: ['AppInfo', 'ApplyGap', 'GetSettings', 'HasSampleData', 'LoadSampleData', 'PreviewGap', 'RemoveSampleData', 'SaveSettings', 'TestOllama'],
@@ -656,6 +817,7 @@ export interface ServiceTypes {
   ConversationsService: ConversationsService
   FieldsService: FieldsService
   ImportsService: ImportsService
+  InsightsService: InsightsService
   LabelsService: LabelsService
   SessionsService: SessionsService
   SettingsService: SettingsService
