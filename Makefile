@@ -113,6 +113,7 @@ frontend-test: deps
 e2e: deps-test build
 	cd frontend && npm run e2e
 
+## window-check: the real window under Xvfb shows the list, then the first session's detail opened from the keyboard (build/window.png, build/window-detail.png)
 window-check: build
 	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
 	  ./$(BIN) --data "$$data" import --tz UTC "backend/importer/testdata/WhatsApp Chat with Alice Example.txt" >/dev/null && \
@@ -147,5 +148,5 @@ bench-ui: deps-test build
 lint: vet
 
 clean:
-	rm -rf build/bin build/window.png build/e2e
+	rm -rf build/bin build/window.png build/window-detail.png build/e2e
 	find frontend/dist -mindepth 1 ! -name .gitkeep -delete

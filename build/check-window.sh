@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Opens the real desktop window under Xvfb and checks that it shows the
 # session list: the UI must report rendered rows through the Wails logger,
-# and the window must not be one flat colour. Leaves a screenshot behind.
+# and the window must not be one flat colour. Then it opens the first row's
+# detail from the keyboard (j focuses the first row, Return opens it), as a
+# user would, and checks that the UI reports the detail of that session
+# ("sessions-ui: detail ID") and that the window still is not a flat colour.
+# Leaves a screenshot of the list and one of the detail behind.
 #
 #   BIN      the desktop binary               (default build/bin/sessions)
 #   DATA     a data dir that holds sessions   (required)
-#   SHOT     where to write the screenshot    (default build/window.png)
+#   SHOT     where to write the screenshot    (default build/window.png);
+#            the detail's goes beside it, with -detail before the extension
 #   CROP     also write the window's own area, without the screen around it,
 #            to this file (optional; the README's picture)
 #   TIMEOUT  seconds to wait for each step    (default 60)
 #
-# Exit 0 only when the window showed rows.
+# Exit 0 only when the window showed rows and then a session's detail.
 set -euo pipefail
 
 BIN=${BIN:-build/bin/sessions}
@@ -29,6 +34,9 @@ need() {
 # inside runs under xvfb-run, with DISPLAY set to the virtual screen.
 inside() {
 	local log=$WORK/app.log wid status='' rows=0 deadline
+	# The first row is the newest session: the one the detail must show.
+	NEWEST=$("$BIN" --data "$DATA" list --json --limit 1 | grep -oE '"id": *[0-9]+' | head -n 1 | grep -oE '[0-9]+$') ||
+		die "$BIN --data $DATA list --json --limit 1 gave no session id"
 	"$BIN" --data "$DATA" >"$log" 2>&1 &
 	app=$! # global: the EXIT trap runs after this function has returned
 	# The app and the web processes WebKit starts for it end with this shell.
@@ -84,6 +92,53 @@ inside() {
 	[ "${rows:-0}" -gt 0 ] || die "the window rendered no rows"
 	[ "$colours" -gt 16 ] || die "the window is a flat colour ($colours colours): nothing was painted"
 	echo "check-window: OK: the window shows $rows rows"
+
+	detail "$wid" "$shot"
+}
+
+# detail opens the first row from the keyboard and waits for the UI to say
+# which session it shows. There is no window manager under Xvfb, so the
+# window is given the input focus directly; the keys go to it.
+detail() {
+	local wid=$1 listshot=$2 line='' id shot='' last='' colours=0 deadline tries=0
+	local list=$SHOT CROP='' # the README's crop stays the list's
+	SHOT=${SHOT%.*}-detail.${SHOT##*.}
+	deadline=$((SECONDS + TIMEOUT))
+	until line=$(grep -oE 'sessions-ui: detail [0-9]+' "$WORK/app.log" | tail -n 1) && [ -n "$line" ]; do
+		alive
+		[ "$SECONDS" -lt "$deadline" ] || {
+			shoot "$wid" >/dev/null || true
+			die "no 'sessions-ui: detail ID' line within ${TIMEOUT}s of pressing j and Return in the list (screenshot $SHOT)"
+		}
+		# Pressed again every few seconds: the first keys can come before
+		# WebKit has the focus.
+		if [ $((tries % 12)) = 0 ]; then
+			xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid" || true
+			xdotool key --clearmodifiers --delay 80 Escape j Return || die "xdotool could not send keys to the window"
+		fi
+		tries=$((tries + 1))
+		sleep 0.25
+	done
+	id=${line##* }
+	echo "check-window: UI says: $line"
+	[ "$id" = "$NEWEST" ] || die "the detail is of session $id, want the first row's, the newest session: $NEWEST"
+
+	deadline=$((SECONDS + TIMEOUT))
+	while :; do
+		sleep 0.5
+		shot=$(shoot "$wid") || die "could not take a screenshot with import/convert"
+		colours=${shot%% *}
+		[ "$shot" = "$last" ] && break
+		[ "$SECONDS" -lt "$deadline" ] || break
+		last=$shot
+	done
+	echo "check-window: screenshot $SHOT ($colours colours in the window)"
+	[ "$colours" -gt 16 ] || die "the detail is a flat colour ($colours colours): nothing was painted"
+	[ "${shot#* }" != "${listshot#* }" ] || die "the window looks the same as the list before the detail opened"
+	grep -qE "sessions-ui: error: " <(sed -n "/sessions-ui: detail $id/,\$p" "$WORK/app.log") &&
+		die "the UI reported an error after opening the detail: $(grep -oE 'sessions-ui: error: .*' "$WORK/app.log" | tail -n 1)"
+	echo "check-window: OK: the window shows the detail of session $id"
+	SHOT=$list
 }
 
 # shoot writes the whole screen to $SHOT and prints the number of colours in
