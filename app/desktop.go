@@ -104,3 +104,12 @@ func (w wailsShell) ChooseFiles(title string) ([]string, error) {
 func (w wailsShell) ChooseFolder(title string) (string, error) {
 	return runtime.OpenDirectoryDialog(w.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
 }
+
+func (w wailsShell) SaveFile(title, defaultName string) (string, error) {
+	return runtime.SaveFileDialog(w.ctx, runtime.SaveDialogOptions{
+		Title:                title,
+		DefaultFilename:      defaultName,
+		CanCreateDirectories: true,
+		Filters:              []runtime.FileFilter{{DisplayName: "CSV (*.csv)", Pattern: "*.csv"}, {DisplayName: "All files", Pattern: "*"}},
+	})
+}

@@ -45,6 +45,9 @@ type Shell interface {
 	Emit(event string, data any)
 	ChooseFiles(title string) ([]string, error)
 	ChooseFolder(title string) (string, error)
+	// SaveFile asks where to save a file, suggesting defaultName; "" when
+	// the user cancels.
+	SaveFile(title, defaultName string) (string, error)
 }
 
 // ImportsService imports exported chats (picked, dropped, uploaded or

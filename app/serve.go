@@ -101,7 +101,7 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		}
 	}
 	handler := newServeHandler(serveHandlerConfig{
-		methods: methods, hub: hub, assets: assets, token: token, log: log,
+		methods: methods, hub: hub, assets: assets, token: token, log: log, exports: svc.Export,
 		hosts: allowedHosts(ln.Addr(), *addr),
 		upload: &uploadHandler{dataDir: cfg.DataDir, limit: maxUploadBody, log: log,
 			importPaths: func(r *http.Request, paths []string) (*ImportReport, error) {
@@ -161,7 +161,9 @@ type serveHandlerConfig struct {
 	hosts map[string]bool
 	// token is required from every /api request when not "".
 	token string
-	log   *slog.Logger
+	// exports, when not nil, serves the download routes (serve_export.go).
+	exports *ExportService
+	log     *slog.Logger
 }
 
 // newServeHandler is the whole server: security checks around the API,
@@ -179,6 +181,9 @@ func apiMux(c serveHandlerConfig, page bool) *http.ServeMux {
 	}
 	if c.hub != nil {
 		mux.Handle("GET /api/events", c.hub)
+	}
+	if c.exports != nil {
+		exportRoutes(mux, c.exports)
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "no such API route: "+r.Method+" "+r.URL.Path)
@@ -252,7 +257,8 @@ func normalHost(h string) string {
 
 // requireToken asks every /api request for the token, when there is one:
 // as a Bearer header, or for the event stream (EventSource sends no
-// headers) as ?token=. The page itself loads without it: it is what asks.
+// headers) and the downloads (a link sends none) as ?token=. The page
+// itself loads without it: it is what asks.
 func requireToken(token string, next http.Handler) http.Handler {
 	if token == "" {
 		return next
@@ -264,7 +270,7 @@ func requireToken(token string, next http.Handler) http.Handler {
 			return
 		}
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok && r.Method == http.MethodGet && r.URL.Path == "/api/events" {
+		if !ok && r.Method == http.MethodGet && (r.URL.Path == "/api/events" || isDownload(r.URL.Path)) {
 			got, ok = r.URL.Query().Get("token"), true
 		}
 		if !ok || subtle.ConstantTimeCompare([]byte(got), want) != 1 {

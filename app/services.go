@@ -55,6 +55,8 @@ type Services struct {
 	Labels        *LabelsService
 	Fields        *FieldsService
 	Insights      *InsightsService
+	Export        *ExportService
+	Views         *ViewsService
 	c             *core
 }
 
@@ -100,6 +102,8 @@ func NewServices(ctx context.Context, d Deps) *Services {
 	s.Labels = &LabelsService{c: c}
 	s.Fields = &FieldsService{c: c}
 	s.Insights = &InsightsService{c: c}
+	s.Export = &ExportService{c: c}
+	s.Views = &ViewsService{c: c}
 	return s
 }
 
@@ -133,7 +137,7 @@ func (s *Services) Stop() {
 // API routes them and the TypeScript generator reads them: every exported
 // method of each is callable from the UI.
 func (s *Services) Bindings() []any {
-	return []any{s.Sessions, s.Conversations, s.Imports, s.Summaries, s.Settings, s.Labels, s.Fields, s.Insights}
+	return []any{s.Sessions, s.Conversations, s.Imports, s.Summaries, s.Settings, s.Labels, s.Fields, s.Insights, s.Export, s.Views}
 }
 
 // ImportPaths imports files, zips and folders the way the UI's ImportFiles

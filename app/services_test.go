@@ -38,7 +38,7 @@ func TestBindingsAndAppInfo(t *testing.T) {
 			for _, b := range s.Bindings() {
 				names = append(names, reflect.TypeOf(b).Elem().Name())
 			}
-			want := []string{"SessionsService", "ConversationsService", "ImportsService", "SummariesService", "SettingsService", "LabelsService", "FieldsService", "InsightsService"}
+			want := []string{"SessionsService", "ConversationsService", "ImportsService", "SummariesService", "SettingsService", "LabelsService", "FieldsService", "InsightsService", "ExportService", "ViewsService"}
 			if !reflect.DeepEqual(names, want) {
 				t.Fatalf("bindings %v, want %v", names, want)
 			}

@@ -357,6 +357,20 @@ FROM (SELECT m.conversation_id AS conv, s2.id AS sid, m.id, m.at FROM sessions s
 			AND m2.at BETWEEN s2.started_at AND s2.last_message_at ORDER BY m2.at, m2.id LIMIT 1)) AS c
 WHERE c.sid = sessions.id;
 `,
+
+	// 10: saved views, the sidebar's named filter sets of the timeline or
+	// the insights page: params are the page's hash params as a JSON
+	// object; position is the sidebar's order, 0..n-1.
+	`
+CREATE TABLE saved_views (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL,
+	page       TEXT NOT NULL CHECK (page IN ('sessions', 'insights')),
+	params     TEXT NOT NULL,
+	position   INTEGER NOT NULL,
+	created_at INTEGER NOT NULL
+);
+`,
 }
 
 // migrationSteps are the parts of a migration that SQL cannot do, run

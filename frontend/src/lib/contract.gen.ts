@@ -142,6 +142,16 @@ export interface DurationInsight {
   per_bucket: BucketStats[] | null
 }
 
+/** ExportResult is what an export from the window did. */
+export interface ExportResult {
+  /** Path is the file written; empty when the user cancelled the dialog. */
+  path: string
+  /** Rows is the number of sessions written. */
+  rows: number
+  /** Cancelled is true when the user closed the save dialog. */
+  cancelled: boolean
+}
+
 /**
  * FieldInput defines or changes a custom field. In UpdateField the key is
  * the method's argument (a key does not change), an empty name or type
@@ -453,6 +463,31 @@ export interface Progress {
 }
 
 /**
+ * SavedView is a named filter set in the sidebar. Its URL is stable:
+ * #/view/ID opens Page with Params (the page's hash params).
+ */
+export interface SavedView {
+  id: number
+  name: string
+  /** Page is "sessions" (the timeline) or "insights". */
+  page: string
+  /**
+   * Params are the page's hash params (q, status, channel, …) as the
+   * page wrote them.
+   */
+  params: Record<string, string> | null
+  /** Position is the view's place in the sidebar, from 0. */
+  position: number
+}
+
+/** SavedViewInput is a view to save: a name, its page and its params. */
+export interface SavedViewInput {
+  name?: string
+  page?: string
+  params?: Record<string, string>
+}
+
+/**
  * SentimentBucket counts the sessions of a bucket by sentiment; None have
  * no summary's sentiment yet.
  */
@@ -624,6 +659,20 @@ export interface ConversationsService {
    * sessions they belong to.
    */
   GetConversation(req: ConversationRequest): Promise<ConversationView>
+}
+
+/**
+ * ExportService writes the sessions of a timeline filter as a file: in
+ * the window through a save dialog; serve streams the same rows as a
+ * download (serve_export.go) and the CLI to a file or stdout.
+ */
+export interface ExportService {
+  /**
+   * ExportCSV asks where to save and writes there the sessions of the
+   * filter (its paging is ignored: all of them) as CSV with a byte order
+   * mark, which spreadsheet apps need to read UTF-8.
+   */
+  ExportCSV(req: ListRequest): Promise<ExportResult>
 }
 
 /**
@@ -799,9 +848,33 @@ export interface SummariesService {
   SummaryStatus(): Promise<SummaryStatus>
 }
 
+/**
+ * ViewsService keeps the saved views: named, ordered sets of filters of
+ * the timeline or the insights page. Each change is one transaction.
+ */
+export interface ViewsService {
+  /** DeleteView removes a view. */
+  DeleteView(id: number): Promise<void>
+  /** ListViews returns the saved views in the sidebar's order. */
+  ListViews(): Promise<SavedView[] | null>
+  /**
+   * MoveView puts a view at a position of the sidebar (from 0; past the end
+   * is last); the others shift.
+   */
+  MoveView(id: number, position: number): Promise<void>
+  /** RenameView renames a view. */
+  RenameView(id: number, name: string): Promise<void>
+  /**
+   * SaveView saves a view at the end of the sidebar. A name another view
+   * has (in any case) is refused.
+   */
+  SaveView(input: SavedViewInput): Promise<SavedView>
+}
+
 /** The bound services and their methods, as window.go.app.<service>.<method> and POST /api/<service>/<method>. */
 export const Services = {
   ConversationsService: ['GetConversation'],
+  ExportService: ['ExportCSV'],
   FieldsService: ['DefineField', 'DeleteField', 'ListFields', 'SetSessionField', 'UpdateField'],
   ImportsService: ['ChooseAndImport', 'ChooseWatchFolder', 'ImportFiles', 'SetWatchFolder', 'WatchFolder'],
   InsightsService: ['Insights'],
@@ -809,12 +882,14 @@ export const Services = {
   SessionsService: ['ContactSessions', 'GetSession', 'ListSessions'],
   SettingsService: ['AppInfo', 'ApplyGap', 'GetSettings', 'HasSampleData', 'LoadSampleData', 'PreviewGap', 'RemoveSampleData', 'SaveSettings', 'TestOllama'],
   SummariesService: ['CancelSummaries', 'Resummarize', 'SummaryStatus'],
+  ViewsService: ['DeleteView', 'ListViews', 'MoveView', 'RenameView', 'SaveView'],
 } as const
 
 export type ServiceName = keyof typeof Services
 
 export interface ServiceTypes {
   ConversationsService: ConversationsService
+  ExportService: ExportService
   FieldsService: FieldsService
   ImportsService: ImportsService
   InsightsService: InsightsService
@@ -822,6 +897,7 @@ export interface ServiceTypes {
   SessionsService: SessionsService
   SettingsService: SettingsService
   SummariesService: SummariesService
+  ViewsService: ViewsService
 }
 
 /** The events the program sends: runtime.EventsOn in the window, server-sent events (GET /api/events) in the browser. */
