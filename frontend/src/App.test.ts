@@ -287,14 +287,14 @@ describe('session detail and keyboard', () => {
     await settle()
     expect(location.hash).toBe('#/sessions?label=vip&open=4')
     expect(screen.getByRole('heading', { level: 2, name: 'Contact 4' })).toBeTruthy()
-    expect(document.querySelector('.timeline')?.closest('[hidden]')).not.toBeNull()
+    expect(document.querySelector('.timeline')?.closest('.content--away')).not.toBeNull()
     expect(screen.getByRole('button', { name: 'Back to sessions' })).toBeTruthy()
     await key('Escape', document.body)
     await moved()
     await settle()
     expect(location.hash).toBe('#/sessions?label=vip')
     expect(screen.queryByRole('complementary', { name: 'Session detail' })).toBeNull()
-    expect(document.querySelector('.timeline')?.closest('[hidden]')).toBeNull()
+    expect(document.querySelector('.timeline')?.closest('.content--away')).toBeNull()
   })
 
   it('comes back from a detail page, and from the conversation, to the place in the list', async () => {
@@ -333,7 +333,7 @@ describe('session detail and keyboard', () => {
     await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="5"] .row-link')!)
     await settle()
     expect(document.querySelector('.split--open')).not.toBeNull()
-    expect(document.querySelector('.timeline')?.closest('[hidden]')).toBeNull()
+    expect(document.querySelector('.timeline')?.closest('.content--away')).toBeNull()
     expect(document.querySelector('.row[data-id="5"]')?.getAttribute('aria-current')).toBe('true')
     // Another row replaces the open one: one Esc goes back to the list.
     await fireEvent.click(document.querySelector<HTMLAnchorElement>('.row[data-id="3"] .row-link')!)
