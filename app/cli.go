@@ -42,6 +42,8 @@ Usage:
   sessions fields [--json]                   the custom fields, with their number of sessions
   sessions fields define KEY --name NAME --type text|number|date|choice [--choices a,b,c]
   sessions field ID KEY=VALUE...             set a session's custom fields (KEY= clears one)
+  sessions [--data DIR] export [list filters] [--format csv|jsonl] [--out FILE] [--bom]
+                                             every session of the filter, one row each (stdout without --out)
   sessions [--data DIR] serve [--addr HOST:PORT]  the same app in a browser (default 127.0.0.1:8080; any
                                              other address asks for the token it prints)
 
@@ -188,6 +190,8 @@ func runArgs(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		run = runFields
 	case "field":
 		run = runField
+	case "export":
+		run = runExport
 	case "serve":
 		run = serveCommand(assets)
 	case "help", "-h", "--help":

@@ -307,6 +307,8 @@ func forwardToApp(ctx context.Context, cfg Config, cmdArgs []string, stdout, std
 	args := cmdArgs
 	if cmd == "import" || cmd == "watch" {
 		args = absArgs(cmdArgs)
+	} else if cmd == "export" {
+		args = absOut(cmdArgs)
 	}
 	body, err := json.Marshal(cliRequest{Args: args})
 	if err != nil {

@@ -3,14 +3,16 @@ package export
 import (
 	"encoding/csv"
 	"io"
+	"strings"
 )
 
 // bom is the UTF-8 byte order mark.
 const bom = "\uFEFF"
 
 // CSVWriter writes CSV records for spreadsheets: RFC 4180 quoting (CRLF
-// line ends, fields with commas, quotes or line breaks quoted), an
-// optional byte order mark first, and every cell passed through Guard.
+// line ends, fields with commas, quotes or line breaks quoted; a line
+// break inside a cell is written CRLF), an optional byte order mark
+// first, and every cell passed through Guard.
 // The insights' tables are written with it too.
 type CSVWriter struct {
 	w       io.Writer
@@ -40,9 +42,19 @@ func (c *CSVWriter) Write(record []string) error {
 	}
 	c.guarded = c.guarded[:0]
 	for _, cell := range record {
-		c.guarded = append(c.guarded, Guard(cell))
+		c.guarded = append(c.guarded, lineBreaks(Guard(cell)))
 	}
 	return c.c.Write(c.guarded)
+}
+
+// lineBreaks makes every line break in a cell (CRLF, or a lone CR) an LF,
+// which encoding/csv writes as CRLF inside the quoted cell: it would drop
+// a lone CR, joining two lines into one.
+func lineBreaks(cell string) string {
+	if !strings.ContainsRune(cell, '\r') {
+		return cell
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(cell, "\r\n", "\n"), "\r", "\n")
 }
 
 // Flush writes what is buffered and reports any error of the writes.

@@ -1,0 +1,82 @@
+package timeline
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/sessions-app/sessions/backend/store"
+)
+
+// TestScan: Scan hands over exactly the sessions List pages through, in
+// its order, whatever the batch size, on both paths (SQLite without words,
+// the index with), and no batch is larger than asked.
+func TestScan(t *testing.T) {
+	f := open(t)
+	tests := []struct {
+		name   string
+		filter Filter
+	}{
+		{"everything", Filter{}},
+		{"a channel", Filter{Channels: []string{"webchat"}}},
+		{"a label by its fold", Filter{Labels: []string{"äRGER"}}},
+		{"a field", Filter{Fields: map[string]string{"order": "a-17"}}},
+		{"active: none", Filter{Status: "active"}},
+		{"words", Filter{Q: "acme.com"}},
+		{"words and a channel", Filter{Summary: "teapot", Channels: []string{"instagram", "whatsapp"}}},
+		{"words matching nothing", Filter{Text: "zeppelin"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := f.list(t, tt.filter)
+			for _, batch := range []int{0, 1, 2, 3, 100} {
+				var got []int64
+				calls := 0
+				err := f.tl.Scan(context.Background(), tt.filter, now, batch, func(rows []store.Session) error {
+					calls++
+					if len(rows) == 0 || (batch > 0 && len(rows) > batch) {
+						t.Fatalf("batch %d: a call with %d rows", batch, len(rows))
+					}
+					for _, s := range rows {
+						got = append(got, s.ID)
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("batch %d: %v, want %v", batch, got, want)
+				}
+				if len(want) == 0 && calls != 0 {
+					t.Fatalf("batch %d: %d calls for no rows", batch, calls)
+				}
+			}
+		})
+	}
+}
+
+// TestScanStops: fn's error ends the scan and comes back as it is; a bad
+// filter is refused before anything is read.
+func TestScanStops(t *testing.T) {
+	f := open(t)
+	stop := errors.New("enough")
+	for _, flt := range []Filter{{}, {Q: "acme.com"}} {
+		calls := 0
+		err := f.tl.Scan(context.Background(), flt, now, 1, func([]store.Session) error {
+			calls++
+			return stop
+		})
+		if !errors.Is(err, stop) || calls != 1 {
+			t.Fatalf("%+v: %v after %d calls", flt, err, calls)
+		}
+	}
+	err := f.tl.Scan(context.Background(), Filter{Channels: []string{"telegram"}}, now, 1, func([]store.Session) error {
+		t.Fatal("called for a bad filter")
+		return nil
+	})
+	if !errors.Is(err, ErrBadFilter) {
+		t.Fatalf("bad filter: %v", err)
+	}
+}
