@@ -51,7 +51,7 @@ var hard = []testSession{
 		replies: sessions.Replies{CustomerMessages: 4, AgentMessages: 3, AgentReplied: true, AgentResponseMS: 95_500}},
 	{contact: "Bob 🚀 Stone", channel: "instagram", summary: "Loved it 👍🏽 — will order again 🎉", sentiment: "positive",
 		replies: sessions.Replies{CustomerMessages: 2, BotMessages: 2, BotReplied: true, BotResponseMS: 1_200},
-		bot: "Ava", durationMS: 60_000},
+		bot:     "Ava", durationMS: 60_000},
 	{contact: "سارة أحمد", channel: "facebook", summary: "الطلب لم يصل بعد، أريد استرداد المبلغ", labels: []string{"Shipping"},
 		fields: map[string]string{"city": "القاهرة"}, durationMS: 120_000, bot: "Ava", agent: "Maria Lopez", handoffAfterMS: 30_000,
 		replies: sessions.Replies{CustomerMessages: 3, AgentMessages: 1, BotMessages: 1, AgentReplied: true, AgentResponseMS: 40_000, BotReplied: true, BotResponseMS: 2_000}},
@@ -104,7 +104,7 @@ func library(t *testing.T, list []testSession) (*store.Store, *timeline.Service,
 			}
 			sp := store.SessionSpan{StartedAt: start, LastMessageAt: start + ts.durationMS, GapMS: 24 * 3600_000,
 				MessageCount: ts.replies.CustomerMessages + ts.replies.AgentMessages + ts.replies.BotMessages,
-				Bot: ts.bot, HandoffAgent: ts.agent, Replies: ts.replies}
+				Bot:          ts.bot, HandoffAgent: ts.agent, Replies: ts.replies}
 			if ts.agent != "" {
 				sp.HandoffAt = start + ts.handoffAfterMS
 				sp.HandoffWaitMS = 5000
