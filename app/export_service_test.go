@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -242,7 +244,7 @@ func TestExportCSVInTheWindow(t *testing.T) {
 // page's param names, behind the same Host, Origin and token checks as
 // the rest of /api (the token also as ?token=, a link's only way).
 func TestServeExport(t *testing.T) {
-	s := newTestServer(t, "", testAssets)
+	s := newExportServer(t, "")
 	if _, err := s.svc.ImportPaths(t.Context(), []string{aliceFile}); err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +315,7 @@ func TestServeExport(t *testing.T) {
 	}
 
 	const token = "s3cret-token"
-	st := newTestServer(t, token, testAssets)
+	st := newExportServer(t, token)
 	for _, tc := range []struct {
 		name, path string
 		headers    map[string]string
@@ -350,4 +352,24 @@ func TestAbsOut(t *testing.T) {
 			t.Errorf("absOut(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// newExportServer is newTestServer with the download routes, as runServe
+// builds its handler.
+func newExportServer(t *testing.T, token string) *testServer {
+	t.Helper()
+	s := newTestServer(t, token, testAssets)
+	methods, err := contractOf(s.svc.Bindings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	addr := srv.Listener.Addr()
+	srv.Config.Handler = newServeHandler(serveHandlerConfig{
+		methods: methods, hub: s.hub, token: token, log: slog.Default(), exports: s.svc.Export,
+		hosts: allowedHosts(addr, addr.String()),
+	})
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &testServer{Server: srv, svc: s.svc, hub: s.hub, dataDir: s.dataDir, host: addr.String()}
 }
