@@ -586,3 +586,132 @@ export async function deleteField(key: string): Promise<void> {
 export async function setSessionField(sessionID: number, key: string, value: string): Promise<void> {
   await call('FieldsService', 'SetSessionField', sessionID, key, value)
 }
+
+// ---------------------------------------------------------------------------
+// Insights, saved views, the CSV export and the contact page (helper 13's block).
+// Lists never null; a view's params always an object.
+
+export type { InsightsView, SavedView } from './contract.gen'
+import type { ExportResult, InsightsRequest, InsightsView, SavedView, SavedViewInput } from './contract.gen'
+
+/** A timeline filter with the contact it may be narrowed to (the contact page's insights). */
+export type ContactFilter = Partial<ListRequest> & { contact_id?: number }
+
+/** The charts of the sessions of a filter, bucketed by period in zone ('' = the app's). */
+export async function insights(req: Omit<InsightsRequest, 'filter'> & { filter?: ContactFilter }): Promise<InsightsView> {
+  const v = await call('InsightsService', 'Insights', req as InsightsRequest)
+  const r = record(v) as Partial<InsightsView>
+  const stats = (s: unknown) => {
+    const x = record(s)
+    return { median_s: count(x.median_s), p90_s: count(x.p90_s), count: count(x.count) }
+  }
+  const dur = record(r.duration)
+  const fr = record(r.first_response)
+  const ai = record(r.ai)
+  const busiest = Array.from({ length: 7 }, (_, d) =>
+    Array.from({ length: 24 }, (_, h) => count((Array.isArray(r.busiest) ? r.busiest[d] : undefined)?.[h])),
+  )
+  return {
+    total: count(r.total),
+    period: text(r.period) || 'day',
+    zone: text(r.zone),
+    sessions_per_bucket: (r.sessions_per_bucket ?? []).map((b) => ({ ...b, by_channel: b.by_channel ?? {} })),
+    duration: { ...stats(dur), per_bucket: Array.isArray(dur.per_bucket) ? dur.per_bucket : [] },
+    first_response: {
+      human: stats(fr.human),
+      bot: stats(fr.bot),
+      per_bucket: Array.isArray(fr.per_bucket) ? fr.per_bucket : [],
+    },
+    sentiment: r.sentiment ?? [],
+    top_labels: (r.top_labels ?? []).map((l) => ({ ...l, color: colorOf(l.color) })),
+    top_topics: r.top_topics ?? [],
+    ai: {
+      bot_only: count(ai.bot_only),
+      handed_off: count(ai.handed_off),
+      no_bot: count(ai.no_bot),
+      per_bucket: Array.isArray(ai.per_bucket) ? ai.per_bucket : [],
+      wait_after_handoff: stats(ai.wait_after_handoff),
+    },
+    busiest,
+  }
+}
+
+function savedView(raw: unknown): SavedView {
+  const r = record(raw)
+  const params: Record<string, string> = {}
+  for (const [k, v] of Object.entries(record(r.params))) if (typeof v === 'string') params[k] = v
+  return { id: count(r.id), name: text(r.name), page: text(r.page) || 'sessions', params, position: count(r.position) }
+}
+
+/** The saved views in the sidebar's order. */
+export async function listViews(): Promise<SavedView[]> {
+  const r = await call('ViewsService', 'ListViews')
+  return Array.isArray(r) ? r.map(savedView) : []
+}
+
+/** Saves a view at the end of the list; a name another view has is refused. */
+export async function saveView(input: SavedViewInput): Promise<SavedView> {
+  return savedView(await call('ViewsService', 'SaveView', input))
+}
+
+export async function renameView(id: number, name: string): Promise<void> {
+  await call('ViewsService', 'RenameView', id, name)
+}
+
+/** Puts a view at position (from 0); the others shift. */
+export async function moveView(id: number, position: number): Promise<void> {
+  await call('ViewsService', 'MoveView', id, position)
+}
+
+export async function deleteView(id: number): Promise<void> {
+  await call('ViewsService', 'DeleteView', id)
+}
+
+/** What an export did: the file (a path in the window, a file name in a browser) and the rows written when known. */
+export type Exported = ExportResult
+
+/** The name a download says it has (Content-Disposition), else fallback. */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '')
+  if (!m) return fallback
+  try {
+    return decodeURIComponent(m[1])
+  } catch {
+    return m[1]
+  }
+}
+
+/** Hands a blob to the browser as a download named name. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.hidden = true
+  document.body.append(a)
+  a.click()
+  a.remove()
+  // The download has taken the blob by the next task.
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+/**
+ * Exports the sessions of a filter as CSV: in the window the program asks
+ * where to save (its save dialog); in a browser the server's download is
+ * fetched with the token and handed to the browser. params are the
+ * timeline's URL parameters (the server reads the same names).
+ */
+export async function exportCSV(req: Partial<ListRequest>, params: URLSearchParams): Promise<Exported> {
+  if (transport() === 'wails') return await call('ExportService', 'ExportCSV', req as ListRequest)
+  try {
+    const qs = params.toString()
+    const res = await send(`/api/export.csv${qs ? `?${qs}` : ''}`, { method: 'GET' })
+    if (!res.ok) throw await errorOf(res)
+    const name = fileNameOf(res.headers.get('Content-Disposition'), 'sessions.csv')
+    const blob = await res.blob()
+    saveBlob(blob, name)
+    return { path: name, rows: -1, cancelled: false }
+  } catch (err) {
+    throw toError(err)
+  }
+}
