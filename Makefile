@@ -137,7 +137,9 @@ bench:
 BENCH_KEEP ?= $(or $(SESSIONS_BENCH_KEEP),/tmp/sessions-bench)
 BENCH_1M   := $(BENCH_KEEP)/timeline-1000000-index-true
 
-## bench-ui: `sessions serve` on the 1M library in Chromium: first page, Load More, bundle size (figures in build/e2e/speed.json)
+## bench-ui: `sessions serve` on the 1M library in Chromium: first page, Load More, bundle size (build/e2e/speed.json);
+## a search keystroke, a filter chip, a detail opened (speed-review.json); the conversation view on a 50,000-message
+## thread kept beside the 1M library, opened and scrolled (speed-conversation.json)
 bench-ui: deps-test build
 	@if [ ! -f "$(BENCH_1M)/complete" ]; then \
 	  echo "bench-ui: building the 1,000,000-session library in $(BENCH_1M) (once; about 7 minutes)"; \

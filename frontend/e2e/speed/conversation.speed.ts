@@ -7,6 +7,7 @@
 // to the output and to build/e2e/speed-conversation.json; nothing here
 // fails on a figure.
 import { writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { expect, inject, test } from 'vitest'
 import { launch } from '../browser'
@@ -134,7 +135,10 @@ test('the conversation view on a 50,000-message thread', async () => {
 
   const sc = scroll as Scroll | null
   expect(sc).not.toBeNull()
+  // Other work on the machine's cores shows in every figure: said beside them.
+  const load = loadavg().map((x) => Math.round(x * 100) / 100)
   const result = {
+    load,
     library: dir,
     thread: { messages: threadCount, sessions: THREAD_SESSIONS, openedAt: mid },
     goToConversationMs: stats(open),
@@ -148,7 +152,7 @@ test('the conversation view on a 50,000-message thread', async () => {
   const longest = sc!.longTasks.length ? Math.max(...sc!.longTasks) : 0
   console.log(
     [
-      `speed: ${dir} (${threadCount.toLocaleString('en-US')} messages, opened at session ${mid} of ${THREAD_SESSIONS})`,
+      `speed: ${dir} (${threadCount.toLocaleString('en-US')} messages, opened at session ${mid} of ${THREAD_SESSIONS}; load average ${load.join(', ')})`,
       `  Go to Conversation to the session's first message painted: p50 ${result.goToConversationMs.p50} ms, max ${result.goToConversationMs.max} ms over ${OPENS} opens (budget 300 ms: ${verdict(result.goToConversationMs.max <= 300)})`,
       `    of which GetConversation: p50 ${result.getConversationRequestMs.p50} ms, max ${result.getConversationRequestMs.max} ms; the pages either side in too: p50 ${result.bothNeighbourPagesMs.p50} ms`,
       `  cold page load of #/conversation to it painted: p50 ${result.coldOpenFromNavigationMs.p50} ms, max ${result.coldOpenFromNavigationMs.max} ms`,
