@@ -173,6 +173,10 @@ func Compute(ctx context.Context, st *store.Store, req Request) (*Result, error)
 				seen[k] = true
 				if tc := topics[k]; tc != nil {
 					tc.Count++
+					// Spellings differ only in case and accents: the first
+					// in byte order names the topic, whatever order the
+					// sessions are read in.
+					tc.Topic = min(tc.Topic, t)
 				} else {
 					topics[k] = &Topic{Topic: t, Count: 1}
 					topicList = append(topicList, k)
@@ -271,13 +275,15 @@ func stats(values []int64) Stats {
 }
 
 // percentile is the p-quantile of sorted values, linear between the two
-// nearest ranks (rank p·(n−1), counted from 0).
+// nearest ranks (rank p·(n−1), counted from 0), to the millisecond.
 func percentile(sorted []int64, p float64) float64 {
 	pos := p * float64(len(sorted)-1)
 	lo := int(math.Floor(pos))
 	hi := min(lo+1, len(sorted)-1)
 	frac := pos - float64(lo)
-	return float64(sorted[lo]) + frac*float64(sorted[hi]-sorted[lo])
+	// Whole milliseconds: finer is noise, and equal inputs then give
+	// equal figures whichever way they were summed.
+	return math.Round(float64(sorted[lo]) + frac*float64(sorted[hi]-sorted[lo]))
 }
 
 // zone turns UTC instants into local day numbers and minutes of the day.
