@@ -88,6 +88,9 @@ type Config struct {
 	// socket runs against them, since the app holds the index, and
 	// leaves closing them to the app. open uses it only for its DataDir.
 	shared *backend
+	// lazyIndex opens the search index only once words need it: a command
+	// that may read a million rows without (export) keeps its memory.
+	lazyIndex bool
 }
 
 // Validate checks the config.
@@ -311,12 +314,16 @@ func open(ctx context.Context, cfg Config) (*backend, error) {
 	// A word search or a reindex beside a CLI import waits this long for
 	// the search index; filters without words never wait.
 	const indexLockWait = time.Minute
-	tl, err := timeline.OpenWith(ctx, st, filepath.Join(cfg.DataDir, "index"), timeline.Options{
+	topts := timeline.Options{
 		LockWait: indexLockWait,
 		OnLockWait: func(holder string) {
 			fmt.Fprintf(os.Stderr, "sessions: the search index is in use by %s; waiting up to %s…\n", holder, indexLockWait)
 		},
-	})
+	}
+	if cfg.lazyIndex {
+		return &backend{st: st, tl: timeline.OpenLazy(st, filepath.Join(cfg.DataDir, "index"), topts), dataDir: cfg.DataDir}, nil
+	}
+	tl, err := timeline.OpenWith(ctx, st, filepath.Join(cfg.DataDir, "index"), topts)
 	if err != nil {
 		st.Close()
 		return nil, err

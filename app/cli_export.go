@@ -77,6 +77,9 @@ func runExport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if *withBOM && f != export.CSV {
 		return usageError{errors.New("--bom is for CSV only: JSON Lines never has one")}
 	}
+	// Without words the index is not opened: its pages would be most of
+	// the memory of an export of a million rows.
+	cfg.lazyIndex = !timelineFilterHasWords(req)
 	b, err := open(ctx, cfg)
 	if err != nil {
 		return err

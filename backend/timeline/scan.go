@@ -14,13 +14,14 @@ import (
 const DefaultScanBatch = 1000
 
 // Scan calls fn with every session matching f at the clock now (UTC ms),
-// newest first, batch sessions at a time (0 means DefaultScanBatch), the
-// way List pages them — keyset pages over SQLite for filters without
-// words, the search index's ordered ids for words — but without counting
-// them: an export of a million sessions reads each row once and holds one
-// batch in memory. The slice is fn's only until it returns. An error from
-// fn stops the scan and is returned as it is.
-func (s *Service) Scan(ctx context.Context, f Filter, now int64, batch int, fn func([]store.Session) error) error {
+// newest first, batch sessions at a time (0 means DefaultScanBatch), as
+// an export writes them (store.ExportRow). The filter is resolved as List
+// resolves it — SQLite for filters without words, in one pass over its
+// timeline index; the search index's ordered ids for words — but nothing
+// is counted: an export of a million sessions reads each row once and
+// holds a batch in memory. fn may keep the slice. An error from fn stops
+// the scan and is returned as it is.
+func (s *Service) Scan(ctx context.Context, f Filter, now int64, batch int, fn func([]store.ExportRow) error) error {
 	f = f.trimmed()
 	if err := f.Validate(); err != nil {
 		return err
@@ -30,24 +31,8 @@ func (s *Service) Scan(ctx context.Context, f Filter, now int64, batch int, fn f
 	}
 	if !f.HasWords() {
 		q := store.ListSessions{Status: f.Status, Now: now, Channels: f.Channels, Labels: f.Labels, Sentiment: f.Sentiment,
-			Fields: f.Fields, From: f.From, To: f.To, EndedFrom: f.EndedFrom, EndedTo: f.EndedTo, Limit: batch}
-		for {
-			rows, err := s.st.ListSessions(ctx, q)
-			if err != nil {
-				return err
-			}
-			if len(rows) == 0 {
-				return nil
-			}
-			if err := fn(rows); err != nil {
-				return err
-			}
-			if len(rows) < batch {
-				return nil
-			}
-			last := rows[len(rows)-1]
-			q.After = &store.Cursor{StartedAt: last.StartedAt, ID: last.ID}
-		}
+			Fields: f.Fields, From: f.From, To: f.To, EndedFrom: f.EndedFrom, EndedTo: f.EndedTo}
+		return s.st.ExportSessions(ctx, q, batch, fn)
 	}
 	ix, err := s.index(ctx, true)
 	if err != nil {
@@ -66,7 +51,7 @@ func (s *Service) Scan(ctx context.Context, f Filter, now int64, batch int, fn f
 			return fmt.Errorf("search: %w", err)
 		}
 		if len(res.IDs) > 0 {
-			rows, err := s.st.SessionsByIDs(ctx, res.IDs)
+			rows, err := s.st.ExportSessionsByIDs(ctx, res.IDs)
 			if err != nil {
 				return err
 			}
@@ -81,4 +66,14 @@ func (s *Service) Scan(ctx context.Context, f Filter, now int64, batch int, fn f
 		}
 		q.After = &search.Cursor{Start: res.Next.Start, ID: res.Next.ID}
 	}
+}
+
+// OpenLazy returns the timeline over st without opening the search index
+// in dir yet: it is opened (waiting opts.LockWait for another process)
+// the first time words need it. Until then everything is SQLite's, and
+// the index's files are not read: an export of a filter without words
+// then keeps the memory of its batch, not the hundreds of megabytes of a
+// million sessions' index pages.
+func OpenLazy(st *store.Store, dir string, opts Options) *Service {
+	return &Service{st: st, dir: dir, opts: opts, batch: syncBatchSize}
 }

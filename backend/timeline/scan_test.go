@@ -3,6 +3,7 @@ package timeline
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"testing"
 
@@ -30,16 +31,35 @@ func TestScan(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			want := f.list(t, tt.filter)
+			// The rows carry what the timeline's do: labels in its order,
+			// the fields by key.
+			page, err := f.tl.List(context.Background(), tt.filter, now, 100, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byID := map[int64]store.Session{}
+			for _, s := range page.Sessions {
+				byID[s.ID] = s
+			}
 			for _, batch := range []int{0, 1, 2, 3, 100} {
 				var got []int64
 				calls := 0
-				err := f.tl.Scan(context.Background(), tt.filter, now, batch, func(rows []store.Session) error {
+				err := f.tl.Scan(context.Background(), tt.filter, now, batch, func(rows []store.ExportRow) error {
 					calls++
 					if len(rows) == 0 || (batch > 0 && len(rows) > batch) {
 						t.Fatalf("batch %d: a call with %d rows", batch, len(rows))
 					}
-					for _, s := range rows {
-						got = append(got, s.ID)
+					for _, r := range rows {
+						got = append(got, r.ID)
+						s := byID[r.ID]
+						fields := r.Fields
+						if fields == nil {
+							fields = map[string]string{}
+						}
+						if r.ContactName != s.ContactName || r.Summary != s.Summary || !slices.Equal(r.Labels, s.Labels) ||
+							!maps.Equal(fields, s.Fields) || r.StartedAt != s.StartedAt || r.Channel != s.Channel {
+							t.Fatalf("row %+v, the timeline's %+v", r, s)
+						}
 					}
 					return nil
 				})
@@ -64,7 +84,7 @@ func TestScanStops(t *testing.T) {
 	stop := errors.New("enough")
 	for _, flt := range []Filter{{}, {Q: "acme.com"}} {
 		calls := 0
-		err := f.tl.Scan(context.Background(), flt, now, 1, func([]store.Session) error {
+		err := f.tl.Scan(context.Background(), flt, now, 1, func([]store.ExportRow) error {
 			calls++
 			return stop
 		})
@@ -72,7 +92,7 @@ func TestScanStops(t *testing.T) {
 			t.Fatalf("%+v: %v after %d calls", flt, err, calls)
 		}
 	}
-	err := f.tl.Scan(context.Background(), Filter{Channels: []string{"telegram"}}, now, 1, func([]store.Session) error {
+	err := f.tl.Scan(context.Background(), Filter{Channels: []string{"telegram"}}, now, 1, func([]store.ExportRow) error {
 		t.Fatal("called for a bad filter")
 		return nil
 	})
