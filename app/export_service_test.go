@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -372,4 +374,46 @@ func newExportServer(t *testing.T, token string) *testServer {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, svc: s.svc, hub: s.hub, dataDir: s.dataDir, host: addr.String()}
+}
+
+// TestExportBesideTheApp: while serve holds the library, `sessions export`
+// runs inside it over the local socket (stdout comes back whole, --out
+// lands where the terminal meant), and serve's own download answers.
+func TestExportBesideTheApp(t *testing.T) {
+	dir, _ := exportLibrary(t)
+	code, alone, errOut := run(t, "--data", dir, "export")
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, errOut)
+	}
+	r := startServe(t, dir, "--addr", "127.0.0.1:0")
+
+	code, inside, errOut := run(t, "--data", dir, "export")
+	if code != 0 || inside != alone {
+		t.Fatalf("export inside the app: exit %d %s\n%q\nwant\n%q", code, errOut, inside, alone)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, filepath.Join(t.TempDir(), "beside.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, "--data", dir, "export", "--out", rel); code != 0 {
+		t.Fatalf("export --out inside the app: %d %s", code, errOut)
+	}
+	b, err := os.ReadFile(rel)
+	if err != nil || string(b) != alone {
+		t.Fatalf("the file written inside the app: %v\n%q", err, b)
+	}
+
+	resp, err := http.Get(r.url + "api/export.csv?bom=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 || string(body) != alone {
+		t.Fatalf("serve's download: %d %v\n%q", resp.StatusCode, err, body)
+	}
 }
