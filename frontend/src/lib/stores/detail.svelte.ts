@@ -84,6 +84,7 @@ export class DetailStore {
       this.session = { ...s, labels: s.labels ?? [], fields: s.fields ?? {}, messages: s.messages ?? [] }
       this.phase = 'ready'
       this.error = null
+      if (fresh) api.logInfo(`sessions-ui: detail ${id}`)
       // The new summary has come when the text changed (or a failure was recorded).
       if (this.resummarizing && (s.summary !== before || s.summary_error)) this.resummarizing = false
       const [contact, status] = await Promise.all([
