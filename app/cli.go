@@ -44,6 +44,8 @@ Usage:
   sessions field ID KEY=VALUE...             set a session's custom fields (KEY= clears one)
   sessions [--data DIR] export [list filters] [--format csv|jsonl] [--out FILE] [--bom]
                                              every session of the filter, one row each (stdout without --out)
+  sessions [--data DIR] insights [list filters] [--period day|week|month] [--zone ZONE] [--json]
+                                             the Insights view of the filter's sessions, days in ZONE (default: this machine's)
   sessions [--data DIR] serve [--addr HOST:PORT]  the same app in a browser (default 127.0.0.1:8080; any
                                              other address asks for the token it prints)
 
@@ -195,6 +197,8 @@ func runArgs(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		run = runField
 	case "export":
 		run = runExport
+	case "insights":
+		run = runInsights
 	case "serve":
 		run = serveCommand(assets)
 	case "help", "-h", "--help":
