@@ -96,7 +96,7 @@ describe('ChartCard', () => {
     const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [1, 0.5]) as number[]
     const zr = chart.getZr()
     // As a mouse does it: down, up, then click at the same point.
-    for (const name of ['mousedown', 'mouseup', 'click']) zr.handler.dispatch(name, { zrX: x, zrY: y, offsetX: x, offsetY: y } as never)
+    for (const name of ['mousedown', 'mouseup', 'click'] as const) zr.handler.dispatch(name, { zrX: x, zrY: y, offsetX: x, offsetY: y } as never)
     expect(onhit).toHaveBeenCalledWith('sessions', { dataIndex: 1, seriesName: 'Web Chat' })
   })
 
