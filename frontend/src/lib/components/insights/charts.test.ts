@@ -11,6 +11,7 @@ import {
   clickFilters,
   csvOf,
   DARK,
+  durationStep,
   hasData,
   LIGHT,
   plain,
@@ -38,6 +39,16 @@ describe('bucket days', () => {
     expect(bucketTitle('2024-03-01', 'month', 'en-GB')).toBe('March 2024')
     expect(bucketTitle('2024-03-31', 'day', 'en-GB')).toBe('31 Mar 2024')
   })
+})
+
+describe('durationStep', () => {
+  it.each([
+    [40, 10],
+    [1000, 300],
+    [3600, 600],
+    [20000, 3600],
+    [10 * 86400, 2 * 86400],
+  ])('ticks times up to %i s every %i s', (max, step) => expect(durationStep(max)).toBe(step))
 })
 
 describe('chartOptions', () => {

@@ -273,7 +273,17 @@ function valueAxis(p: Palette, extra: Option = {}): Option {
   }
 }
 
-const durationAxis = (p: Palette) => valueAxis(p, { minInterval: 0, axisLabel: { color: p.muted, formatter: (n: number) => formatDuration(n) } })
+/** A tick step for times up to max seconds that reads as a round time (1 min, 5 min, 1 h…), about five ticks. */
+export function durationStep(max: number): number {
+  const steps = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400]
+  for (const s of steps) if (max / s <= 6) return s
+  return Math.ceil(max / 6 / 86400) * 86400
+}
+
+const durationAxis = (p: Palette, values: (number | null)[]) => {
+  const max = Math.max(1, ...values.map((n) => n ?? 0))
+  return valueAxis(p, { minInterval: 0, interval: durationStep(max), axisLabel: { color: p.muted, formatter: (n: number) => formatDuration(n) } })
+}
 
 /** The ECharts option of one chart. */
 export function chartOptions(v: InsightsView, kind: ChartKind, p: Palette, locale?: string): Option {
@@ -314,7 +324,7 @@ export function chartOptions(v: InsightsView, kind: ChartKind, p: Palette, local
           return [title(buckets[rows[0]?.dataIndex ?? 0]?.start ?? ''), ...rows.map((r) => `${r.seriesName}: ${formatDuration(Number(r.value))}`)].join('\n')
         }),
         xAxis: categoryAxis(buckets.map((b) => label(b.start)), p),
-        yAxis: durationAxis(p),
+        yAxis: durationAxis(p, buckets.map((b) => b.p90_s)),
         series: [
           line('Median', p.dark ? '#6b9cf8' : '#2f6fed', buckets.map((b) => b.median_s)),
           line('90th percentile', p.dark ? '#f0a85a' : '#c46a12', buckets.map((b) => b.p90_s)),
@@ -346,7 +356,7 @@ export function chartOptions(v: InsightsView, kind: ChartKind, p: Palette, local
           ].join('\n')
         }),
         xAxis: categoryAxis(buckets.map((b) => label(b.start)), p),
-        yAxis: durationAxis(p),
+        yAxis: durationAxis(p, buckets.flatMap((b) => [b.human.count ? b.human.p90_s : 0, b.bot.count ? b.bot.p90_s : 0])),
         series: [
           line('People, median', human, false, buckets.map((b) => pick(b.human.median_s, b.human.count))),
           line('People, p90', human, true, buckets.map((b) => pick(b.human.p90_s, b.human.count))),
