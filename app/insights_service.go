@@ -48,7 +48,7 @@ func (c *core) insights(ctx context.Context, req InsightsRequest) (*InsightsView
 	if err != nil {
 		return nil, err
 	}
-	res, err := insights.Compute(ctx, c.st, insights.Request{Selection: sel, Period: req.Period, Location: v.loc, Now: now})
+	res, err := insights.Compute(ctx, c.st, insights.Request{Selection: sel, Period: req.Period, Location: v.loc})
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -312,7 +314,7 @@ func TestCompute(t *testing.T) {
 			if sel.ByIDs != tt.filter.HasWords() {
 				t.Fatalf("selection by ids = %v, want it only for words", sel.ByIDs)
 			}
-			res, err := Compute(ctx, st, Request{Selection: sel, Period: tt.period, Location: tt.loc, Now: now})
+			res, err := Compute(ctx, st, Request{Selection: sel, Period: tt.period, Location: tt.loc})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -369,21 +371,38 @@ func TestComputeRefusesAnUnknownPeriod(t *testing.T) {
 	}
 }
 
-func TestPercentile(t *testing.T) {
+func TestQuantile(t *testing.T) {
 	tests := []struct {
 		values  []int64
 		p, want float64
 	}{
 		{[]int64{5}, 0.5, 5},
 		{[]int64{5}, 0.9, 5},
-		{[]int64{10, 20}, 0.5, 15},
-		{[]int64{10, 20, 30, 40}, 0.5, 25},
-		{[]int64{10, 20, 30, 40}, 0.9, 37},
-		{[]int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100}, 0.9, 10},
+		{[]int64{20, 10}, 0.5, 15},
+		{[]int64{40, 10, 30, 20}, 0.5, 25},
+		{[]int64{40, 10, 30, 20}, 0.9, 37},
+		{[]int64{100, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.9, 10},
+		{[]int64{7, 7, 7, 7, 7}, 0.9, 7},
+		{[]int64{3, 1, 2, 3, 1, 2, 3, 1, 2, 9}, 0.5, 2},
+		{[]int64{3, 1, 2, 3, 1, 2, 3, 1, 2, 9}, 0.9, 4}, // rank 8.1: 3 + 0.1·(9−3), to the ms
 	}
 	for _, tt := range tests {
-		if got := percentile(tt.values, tt.p); got != tt.want {
-			t.Errorf("percentile(%v, %v) = %v, want %v", tt.values, tt.p, got, tt.want)
+		if got := quantile(slices.Clone(tt.values), tt.p); got != tt.want {
+			t.Errorf("quantile(%v, %v) = %v, want %v", tt.values, tt.p, got, tt.want)
+		}
+	}
+	// Against a sort, on values with many repeats.
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n < 300; n += 7 {
+		v := make([]int64, n)
+		for i := range v {
+			v[i] = r.Int64N(20)
+		}
+		for k := 0; k < n; k++ {
+			sorted := slices.Sorted(slices.Values(v))
+			if got := nth(slices.Clone(v), k); got != sorted[k] {
+				t.Fatalf("nth(%v, %d) = %d, want %d", v, k, got, sorted[k])
+			}
 		}
 	}
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -19,10 +21,9 @@ var InsightSentiments = []string{"", "positive", "neutral", "negative"}
 // sessions.Replies). Channel and sentiment come as numbers, not strings:
 // a million rows then cost no string per row.
 type InsightRow struct {
-	ID            int64
 	StartedAt     int64 // UTC ms
 	LastMessageAt int64 // UTC ms
-	ActiveUntil   int64 // UTC ms: active before, completed from then on
+	Ended         bool  // completed at the clock of the selection
 	Channel       int   // index in InsightChannels
 	Sentiment     int   // index in InsightSentiments
 	Bot           bool  // an AI agent wrote
@@ -40,53 +41,170 @@ type InsightRow struct {
 
 // Selection is a set of sessions to read: those matching Query, or, when
 // ByIDs, exactly IDs (a word search's result, from the search index).
+// Query.Now is the clock either way.
 type Selection struct {
 	Query ListSessions
 	ByIDs bool
 	IDs   []int64
 }
 
-const insightColumns = `s.id, s.started_at, s.last_message_at, s.active_until,
-	CASE s.channel WHEN 'whatsapp' THEN 0 WHEN 'instagram' THEN 1 WHEN 'facebook' THEN 2 ELSE 3 END,
-	CASE s.sentiment WHEN 'positive' THEN 1 WHEN 'neutral' THEN 2 WHEN 'negative' THEN 3 ELSE 0 END,
-	s.bot IS NOT NULL AND s.bot != '', s.handoff_agent IS NOT NULL AND s.handoff_agent != '', COALESCE(s.handoff_wait_ms, 0),
-	COALESCE(s.first_response_ms, -1), COALESCE(s.bot_first_response_ms, -1), s.summary_topics`
+// insightColumns are the columns of an InsightRow, all in the index
+// sessions_insights. The channel, the sentiment and the flags come as one
+// number (see insightFlags): fewer columns are fewer conversions a row.
+const insightColumns = `s.started_at, s.last_message_at,
+	(CASE s.channel WHEN 'whatsapp' THEN 0 WHEN 'instagram' THEN 1 WHEN 'facebook' THEN 2 ELSE 3 END)
+	| (CASE s.sentiment WHEN 'positive' THEN 4 WHEN 'neutral' THEN 8 WHEN 'negative' THEN 12 ELSE 0 END)
+	| (CASE WHEN s.bot IS NOT NULL AND s.bot != '' THEN 16 ELSE 0 END)
+	| (CASE WHEN s.handoff_agent IS NOT NULL AND s.handoff_agent != '' THEN 32 ELSE 0 END)
+	| (CASE WHEN s.last_message_at + s.gap_ms <= ? THEN 64 ELSE 0 END),
+	COALESCE(s.handoff_wait_ms, 0), COALESCE(s.first_response_ms, -1), COALESCE(s.bot_first_response_ms, -1), s.summary_topics`
+
+// The bits of the flags column of insightColumns.
+const (
+	flagBot   = 16
+	flagHand  = 32
+	flagEnded = 64
+)
 
 // idChunk is how many ids one query of a selection by ids reads.
 const idChunk = 500
 
-// EachInsightRow calls fn with every session of sel, in no set order. The
-// row is reused between calls.
+// InsightReaders is the most readers EachInsightRowParts runs at once:
+// the read connections the store opens (see openWritable).
+const InsightReaders = 4
+
+// EachInsightRow calls fn with every session of sel, in no set order, as
+// it is at the clock sel.Query.Now. The row is reused between calls.
 func (s *Store) EachInsightRow(ctx context.Context, sel Selection, fn func(*InsightRow) error) error {
+	return s.EachInsightRowParts(ctx, sel, 1, func(_ int, r *InsightRow) error { return fn(r) })
+}
+
+// EachInsightRowParts is EachInsightRow split into n parts read at once
+// (at most InsightReaders): fn is called from n goroutines, with the
+// part's number, 0 to n-1, and never at once for the same part. A filter
+// is split by start time, a selection by ids into runs of them.
+func (s *Store) EachInsightRowParts(ctx context.Context, sel Selection, n int, fn func(part int, r *InsightRow) error) error {
+	n = max(1, min(n, InsightReaders))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var reads []func() error
 	if sel.ByIDs {
-		for lo := 0; lo < len(sel.IDs); lo += idChunk {
-			ids := sel.IDs[lo:min(lo+idChunk, len(sel.IDs))]
-			args := make([]any, len(ids))
-			for i, id := range ids {
-				args[i] = id
-			}
-			q := `SELECT ` + insightColumns + ` FROM sessions s WHERE s.id IN (` + placeholders(len(ids)) + `)`
-			if err := s.eachInsightRow(ctx, q, args, fn); err != nil {
-				return err
-			}
+		per := (len(sel.IDs) + n - 1) / n
+		for i := 0; i < n && i*per < len(sel.IDs); i++ {
+			ids := sel.IDs[i*per : min((i+1)*per, len(sel.IDs))]
+			reads = append(reads, func() error {
+				return s.insightRowsByIDs(ctx, ids, sel.Query.Now, func(r *InsightRow) error { return fn(i, r) })
+			})
 		}
-		return nil
+	} else {
+		q := sel.Query
+		var err error
+		if q.Labels, err = s.labelNames(ctx, q.Labels); err != nil {
+			return err
+		}
+		ranges, err := s.startRanges(ctx, q, n)
+		if err != nil {
+			return err
+		}
+		for i, r := range ranges {
+			part := q
+			part.From, part.To = r[0], r[1]
+			reads = append(reads, func() error {
+				return s.insightRowsOf(ctx, part, func(r *InsightRow) error { return fn(i, r) })
+			})
+		}
 	}
-	q := sel.Query
-	var err error
-	if q.Labels, err = s.labelNames(ctx, q.Labels); err != nil {
-		return err
+	errs := make(chan error, len(reads))
+	for _, read := range reads {
+		go func() {
+			err := read()
+			if err != nil {
+				cancel() // the others stop at their next row
+			}
+			errs <- err
+		}()
 	}
+	var first error
+	for range reads {
+		if err := <-errs; err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
+		}
+	}
+	return first
+}
+
+// startRanges splits the start times q allows into n ranges of equal
+// length (UTC ms, inclusive), within the library's first and last start.
+func (s *Store) startRanges(ctx context.Context, q ListSessions, n int) ([][2]int64, error) {
+	var lo, hi sql.NullInt64
+	if err := s.read.QueryRowContext(ctx, `SELECT MIN(started_at), MAX(started_at) FROM sessions`).Scan(&lo, &hi); err != nil {
+		return nil, fmt.Errorf("read the span of the sessions: %w", err)
+	}
+	if !lo.Valid {
+		return nil, nil
+	}
+	from, to := lo.Int64, hi.Int64
+	if q.From != 0 {
+		from = max(from, q.From)
+	}
+	if q.To != 0 {
+		to = min(to, q.To)
+	}
+	if from > to {
+		return nil, nil
+	}
+	if from == 0 {
+		// 0 means "open" in a ListSessions: a session started at the
+		// epoch itself must not lose its bound.
+		from = math.MinInt64 + 1
+	}
+	step := (to-from)/int64(n) + 1
+	var out [][2]int64
+	for a := from; a <= to; a += step {
+		b := min(a+step-1, to)
+		out = append(out, [2]int64{a, b})
+		if b == to {
+			break
+		}
+	}
+	return out, nil
+}
+
+// insightRowsOf reads the rows of q (its labels already resolved).
+func (s *Store) insightRowsOf(ctx context.Context, q ListSessions, fn func(*InsightRow) error) error {
 	where, args, err := q.where()
 	if err != nil {
 		return err
 	}
 	from, fromArgs := q.from()
+	if q.Status != StatusActive {
+		// The planner would rather take a filter's own index (the
+		// channel's, the sentiment's) and read a quarter of the table
+		// row by row, which costs more than the whole of this one.
+		from = `sessions s INDEXED BY sessions_insights`
+	}
 	query := `SELECT ` + insightColumns + ` FROM ` + from
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	return s.eachInsightRow(ctx, query, append(fromArgs, args...), fn)
+	return s.eachInsightRow(ctx, query, append(append([]any{q.Now}, fromArgs...), args...), fn)
+}
+
+// insightRowsByIDs reads the rows of ids, idChunk at a time.
+func (s *Store) insightRowsByIDs(ctx context.Context, ids []int64, now int64, fn func(*InsightRow) error) error {
+	for lo := 0; lo < len(ids); lo += idChunk {
+		chunk := ids[lo:min(lo+idChunk, len(ids))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, now)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		q := `SELECT ` + insightColumns + ` FROM sessions s WHERE s.id IN (` + placeholders(len(chunk)) + `)`
+		if err := s.eachInsightRow(ctx, q, args, fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) eachInsightRow(ctx context.Context, query string, args []any, fn func(*InsightRow) error) error {
@@ -97,11 +215,13 @@ func (s *Store) eachInsightRow(ctx context.Context, query string, args []any, fn
 	defer rows.Close()
 	var r InsightRow
 	var topics sql.RawBytes
+	var flags int
 	for rows.Next() {
-		if err := rows.Scan(&r.ID, &r.StartedAt, &r.LastMessageAt, &r.ActiveUntil, &r.Channel, &r.Sentiment, &r.Bot, &r.HandedOff,
-			&r.HandoffWaitMS, &r.AgentResponseMS, &r.BotResponseMS, &topics); err != nil {
+		if err := rows.Scan(&r.StartedAt, &r.LastMessageAt, &flags, &r.HandoffWaitMS, &r.AgentResponseMS, &r.BotResponseMS, &topics); err != nil {
 			return fmt.Errorf("read sessions for insights: %w", err)
 		}
+		r.Channel, r.Sentiment = flags&3, flags>>2&3
+		r.Bot, r.HandedOff, r.Ended = flags&flagBot != 0, flags&flagHand != 0, flags&flagEnded != 0
 		r.Topics = topics
 		if err := fn(&r); err != nil {
 			return err

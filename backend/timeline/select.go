@@ -35,7 +35,7 @@ func (s *Service) Select(ctx context.Context, f Filter, now int64) (store.Select
 		}
 		ids = append(ids, p.ids...)
 		if p.next == nil {
-			return store.Selection{ByIDs: true, IDs: ids}, nil
+			return store.Selection{Query: store.ListSessions{Now: now}, ByIDs: true, IDs: ids}, nil
 		}
 		after = p.next
 	}
