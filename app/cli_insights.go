@@ -51,7 +51,7 @@ func runInsights(ctx context.Context, cfg Config, args []string, stdout, stderr 
 	}
 	svc := b.services(ctx)
 	defer svc.Stop()
-	v, err := svc.c.insights(ctx, InsightsRequest{Filter: list, Period: *period, Zone: *zone})
+	v, err := svc.c.insights(ctx, InsightsRequest{Filter: list, Period: *period, Zone: *zone}, nil)
 	if errors.Is(err, timeline.ErrBadFilter) {
 		return usageError{err}
 	}

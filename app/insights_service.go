@@ -12,7 +12,10 @@ import (
 
 // InsightsService is the Insights view: the charts of the sessions of a
 // timeline filter, in the viewer's zone.
-type InsightsService struct{ c *core }
+type InsightsService struct {
+	c     *core
+	cache insights.Cache
+}
 
 // Insights aggregates the sessions matching req.Filter.
 func (s *InsightsService) Insights(req InsightsRequest) (*InsightsView, error) {
@@ -21,11 +24,11 @@ func (s *InsightsService) Insights(req InsightsRequest) (*InsightsView, error) {
 		return nil, err
 	}
 	defer done()
-	return s.c.insights(ctx, req)
+	return s.c.insights(ctx, req, &s.cache)
 }
 
-// insights is Insights under a context (the CLI's too).
-func (c *core) insights(ctx context.Context, req InsightsRequest) (*InsightsView, error) {
+// insights is Insights under a context (the CLI's too, without a cache).
+func (c *core) insights(ctx context.Context, req InsightsRequest, cache *insights.Cache) (*InsightsView, error) {
 	v := c.viewer
 	if req.Zone != "" {
 		loc, err := time.LoadLocation(req.Zone)
@@ -44,6 +47,17 @@ func (c *core) insights(ctx context.Context, req InsightsRequest) (*InsightsView
 		return nil, err
 	}
 	now := v.now().UnixMilli()
+	var key string
+	var seq int64
+	if cache != nil {
+		if seq, err = c.st.ChangeSeq(ctx); err != nil {
+			return nil, err
+		}
+		key = fmt.Sprintf("%+v|%s|%s", f, req.Period, v.loc) // fmt prints maps sorted
+		if res, ok := cache.Get(key, seq, now/60_000); ok {
+			return insightsView(res, v.loc), nil
+		}
+	}
 	sel, err := c.tl.Select(ctx, f, now)
 	if err != nil {
 		return nil, err
@@ -51,6 +65,9 @@ func (c *core) insights(ctx context.Context, req InsightsRequest) (*InsightsView
 	res, err := insights.Compute(ctx, c.st, insights.Request{Selection: sel, Period: req.Period, Location: v.loc})
 	if err != nil {
 		return nil, err
+	}
+	if cache != nil {
+		cache.Put(key, seq, now/60_000, res)
 	}
 	return insightsView(res, v.loc), nil
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -108,5 +109,38 @@ func TestInsightsRefusals(t *testing.T) {
 	}
 	if code, _, errOut := run(t, "--data", t.TempDir(), "insights", "--period", "year"); code != 2 || !strings.Contains(errOut, "--period") {
 		t.Fatalf("insights --period year: exit %d, %s", code, errOut)
+	}
+}
+
+// TestInsightsFollowChanges: the service keeps results between calls, and
+// a change to the library (a label put on a session) shows in the next.
+func TestInsightsFollowChanges(t *testing.T) {
+	s, _ := newTestServices(t)
+	if _, err := s.Imports.ImportFiles([]string{aliceFile}); err != nil {
+		t.Fatal(err)
+	}
+	req := InsightsRequest{Zone: "UTC", Period: "week"}
+	before, err := s.Insights.Insights(req)
+	if err != nil || before.Total != 2 || len(before.TopLabels) != 0 {
+		t.Fatalf("before: %+v, %v", before, err)
+	}
+	again, err := s.Insights.Insights(req)
+	if err != nil || !reflect.DeepEqual(again, before) {
+		t.Fatalf("asked again: %+v, %v", again, err)
+	}
+	page, err := s.Sessions.ListSessions(ListRequest{})
+	if err != nil || len(page.Sessions) != 2 {
+		t.Fatalf("list: %+v, %v", page, err)
+	}
+	if err := s.Labels.AddSessionLabel(page.Sessions[0].ID, "Lid broken"); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.Insights.Insights(req)
+	if err != nil || len(after.TopLabels) != 1 || after.TopLabels[0].Name != "Lid broken" || after.TopLabels[0].Count != 1 {
+		t.Fatalf("after a label: %+v, %v", after.TopLabels, err)
+	}
+	filtered, err := s.Insights.Insights(InsightsRequest{Zone: "UTC", Filter: ListRequest{Labels: []string{"lid BROKEN"}}})
+	if err != nil || filtered.Total != 1 {
+		t.Fatalf("filtered by the new label: %+v, %v", filtered, err)
 	}
 }
