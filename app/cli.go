@@ -44,8 +44,9 @@ Usage:
   sessions field ID KEY=VALUE...             set a session's custom fields (KEY= clears one)
   sessions [--data DIR] export [list filters] [--format csv|jsonl] [--out FILE] [--bom]
                                              every session of the filter, one row each (stdout without --out)
-  sessions [--data DIR] insights [list filters] [--period day|week|month] [--zone ZONE] [--json]
-                                             the Insights view of the filter's sessions, days in ZONE (default: this machine's)
+  sessions [--data DIR] insights [list filters] [--period day|week|month] [--zone ZONE] [--json | --csv CHART [--bom]]
+                                             the Insights view of the filter's sessions, days in ZONE (default: this machine's);
+                                             CHART: sessions, duration, first_response, sentiment, labels, topics, ai, busiest
   sessions [--data DIR] serve [--addr HOST:PORT]  the same app in a browser (default 127.0.0.1:8080; any
                                              other address asks for the token it prints)
 

@@ -5,25 +5,39 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/sessions-app/sessions/backend/insights"
 	"github.com/sessions-app/sessions/backend/store"
 	"github.com/sessions-app/sessions/backend/timeline"
 )
 
 // runInsights is `sessions insights [list filters] [--period day|week|month]
-// [--zone ZONE] [--json]`: the Insights view of the filter's sessions, as
-// text or as the service's JSON.
+// [--zone ZONE] [--json | --csv CHART [--bom]]`: the Insights view of the
+// filter's sessions, as text, as the service's JSON, or one chart's table
+// as CSV.
 func runInsights(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("insights", &cfg)
 	filters := listFilterFlags(fset)
 	period := fset.String("period", "day", "day, week or month")
 	zone := fset.String("zone", "", "IANA zone")
 	asJSON := fset.Bool("json", false, "json")
+	chart := fset.String("csv", "", "chart")
+	withBOM := fset.Bool("bom", false, "byte order mark")
 	if err := parseNoArgs(fset, args); err != nil {
 		return err
+	}
+	if *chart != "" && !slices.Contains(insights.Charts, *chart) {
+		return usageError{fmt.Errorf("--csv %q: want one of %s", *chart, strings.Join(insights.Charts, ", "))}
+	}
+	if *chart != "" && *asJSON {
+		return usageError{errors.New("--csv and --json: choose one")}
+	}
+	if *withBOM && *chart == "" {
+		return usageError{errors.New("--bom goes with --csv CHART")}
 	}
 	list, err := filters()
 	if err != nil {
@@ -51,13 +65,17 @@ func runInsights(ctx context.Context, cfg Config, args []string, stdout, stderr 
 	}
 	svc := b.services(ctx)
 	defer svc.Stop()
-	v, err := svc.c.insights(ctx, InsightsRequest{Filter: list, Period: *period, Zone: *zone}, nil)
+	res, loc, err := svc.c.insightsResult(ctx, InsightsRequest{Filter: list, Period: *period, Zone: *zone}, nil)
 	if errors.Is(err, timeline.ErrBadFilter) {
 		return usageError{err}
 	}
 	if err != nil {
 		return err
 	}
+	if *chart != "" {
+		return insights.WriteCSV(stdout, res, *chart, *withBOM)
+	}
+	v := insightsView(res, loc)
 	if *asJSON {
 		return writeJSON(stdout, v)
 	}

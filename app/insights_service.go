@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sessions-app/sessions/backend/insights"
@@ -27,49 +28,79 @@ func (s *InsightsService) Insights(req InsightsRequest) (*InsightsView, error) {
 	return s.c.insights(ctx, req, &s.cache)
 }
 
+// InsightCSV is one chart of Insights(req) as CSV, the numbers of its
+// table: chart is sessions, duration, first_response, sentiment, labels,
+// topics, ai or busiest.
+func (s *InsightsService) InsightCSV(req InsightsRequest, chart string) (string, error) {
+	ctx, done, err := s.c.call()
+	if err != nil {
+		return "", err
+	}
+	defer done()
+	res, _, err := s.c.insightsResult(ctx, req, &s.cache)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := insights.WriteCSV(&b, res, chart, false); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
 // insights is Insights under a context (the CLI's too, without a cache).
 func (c *core) insights(ctx context.Context, req InsightsRequest, cache *insights.Cache) (*InsightsView, error) {
+	res, loc, err := c.insightsResult(ctx, req, cache)
+	if err != nil {
+		return nil, err
+	}
+	return insightsView(res, loc), nil
+}
+
+// insightsResult computes (or finds in cache, when not nil) the insights
+// of req, and the zone they are in.
+func (c *core) insightsResult(ctx context.Context, req InsightsRequest, cache *insights.Cache) (*insights.Result, *time.Location, error) {
 	v := c.viewer
 	if req.Zone != "" {
 		loc, err := time.LoadLocation(req.Zone)
 		if err != nil {
-			return nil, fmt.Errorf("%w: zone %q is not an IANA time zone like Europe/Berlin", timeline.ErrBadFilter, req.Zone)
+			return nil, nil, fmt.Errorf("%w: zone %q is not an IANA time zone like Europe/Berlin", timeline.ErrBadFilter, req.Zone)
 		}
 		v.loc = loc
 	}
 	switch req.Period {
 	case "", insights.Day, insights.Week, insights.Month:
 	default:
-		return nil, fmt.Errorf("%w: period %q (want day, week or month)", timeline.ErrBadFilter, req.Period)
+		return nil, nil, fmt.Errorf("%w: period %q (want day, week or month)", timeline.ErrBadFilter, req.Period)
 	}
 	f, err := v.filter(req.Filter)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := v.now().UnixMilli()
 	var key string
 	var seq int64
 	if cache != nil {
 		if seq, err = c.st.ChangeSeq(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		key = fmt.Sprintf("%+v|%s|%s", f, req.Period, v.loc) // fmt prints maps sorted
 		if res, ok := cache.Get(key, seq, now/60_000); ok {
-			return insightsView(res, v.loc), nil
+			return res, v.loc, nil
 		}
 	}
 	sel, err := c.tl.Select(ctx, f, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res, err := insights.Compute(ctx, c.st, insights.Request{Selection: sel, Period: req.Period, Location: v.loc})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if cache != nil {
 		cache.Put(key, seq, now/60_000, res)
 	}
-	return insightsView(res, v.loc), nil
+	return res, v.loc, nil
 }
 
 func insightsView(r *insights.Result, loc *time.Location) *InsightsView {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -83,6 +84,17 @@ func TestInsightsCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "First response, people") || !strings.Contains(out, "20m30s") || !strings.Contains(out, "2024-03-20") {
 		t.Fatalf("insights as text (%d): %s %s", code, out, errOut)
 	}
+	code, out, errOut = run(t, "--data", data, "insights", "--zone", "UTC", "--csv", "first_response")
+	if code != 0 {
+		t.Fatalf("insights --csv: %s", errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) != 8 || rows[1][0] != "2024-03-14" || rows[1][2] != "540" || rows[1][5] != "60" || rows[7][2] != "1920" || rows[7][4] != "0" {
+		t.Fatalf("first_response as CSV: %q, %v", rows, err)
+	}
+	if code, _, errOut := run(t, "--data", data, "insights", "--csv", "pie"); code != 2 || !strings.Contains(errOut, "--csv") {
+		t.Fatalf("insights --csv pie: exit %d, %s", code, errOut)
+	}
 }
 
 func TestInsightsRefusals(t *testing.T) {
@@ -142,5 +154,12 @@ func TestInsightsFollowChanges(t *testing.T) {
 	filtered, err := s.Insights.Insights(InsightsRequest{Zone: "UTC", Filter: ListRequest{Labels: []string{"lid BROKEN"}}})
 	if err != nil || filtered.Total != 1 {
 		t.Fatalf("filtered by the new label: %+v, %v", filtered, err)
+	}
+	text, err := s.Insights.InsightCSV(req, "labels")
+	if err != nil || text != "label,color,sessions\r\nLid broken,"+after.TopLabels[0].Color+",1\r\n" {
+		t.Fatalf("labels as CSV: %q, %v", text, err)
+	}
+	if _, err := s.Insights.InsightCSV(req, "pie"); err == nil {
+		t.Fatal("a chart named pie was written")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -31,6 +32,9 @@ const (
 	Week  = "week" // Monday to Sunday
 	Month = "month"
 )
+
+// ErrUnknownChart is returned for a chart WriteCSV does not have.
+var ErrUnknownChart = errors.New("unknown chart")
 
 // Request is what to aggregate.
 type Request struct {

@@ -735,6 +735,12 @@ export interface ImportsService {
  * timeline filter, in the viewer's zone.
  */
 export interface InsightsService {
+  /**
+   * InsightCSV is one chart of Insights(req) as CSV, the numbers of its
+   * table: chart is sessions, duration, first_response, sentiment, labels,
+   * topics, ai or busiest.
+   */
+  InsightCSV(req: InsightsRequest, chart: string): Promise<string>
   /** Insights aggregates the sessions matching req.Filter. */
   Insights(req: InsightsRequest): Promise<InsightsView>
 }
@@ -877,7 +883,7 @@ export const Services = {
   ExportService: ['ExportCSV'],
   FieldsService: ['DefineField', 'DeleteField', 'ListFields', 'SetSessionField', 'UpdateField'],
   ImportsService: ['ChooseAndImport', 'ChooseWatchFolder', 'ImportFiles', 'SetWatchFolder', 'WatchFolder'],
-  InsightsService: ['Insights'],
+  InsightsService: ['InsightCSV', 'Insights'],
   LabelsService: ['AddSessionLabel', 'CreateLabel', 'DeleteLabel', 'ListLabels', 'RemoveSessionLabel', 'UpdateLabel'],
   SessionsService: ['ContactSessions', 'GetSession', 'ListSessions'],
   SettingsService: ['AppInfo', 'ApplyGap', 'GetSettings', 'HasSampleData', 'LoadSampleData', 'PreviewGap', 'RemoveSampleData', 'SaveSettings', 'TestOllama'],
