@@ -300,6 +300,32 @@ func TestCompute(t *testing.T) {
 			busiest: busy([3]int{6, 23, 1}),
 		},
 		{
+			name: "completed sessions (the index of the insights, the clock's flag)", filter: timeline.Filter{Status: "completed"}, period: Day, loc: ny, total: 4,
+			buckets: []bucket{
+				{start: "2024-03-09", end: "2024-03-09", total: 1, channels: [4]int{1, 0, 0, 0}, sentiment: [4]int{0, 1, 0, 0},
+					duration: sec(900, 900, 1), agent: sec(600, 600, 1), bot: sec(60, 60, 1), handedOff: 1},
+				{start: "2024-03-10", end: "2024-03-10", total: 2, channels: [4]int{0, 1, 0, 1}, sentiment: [4]int{1, 0, 1, 0},
+					duration: sec(1380, 2196, 2), agent: sec(1800, 1800, 1), bot: sec(30, 30, 1), botOnly: 1, noBot: 1},
+				{start: "2024-03-11", end: "2024-03-11", total: 1, channels: [4]int{1, 0, 0, 0}, sentiment: [4]int{0, 0, 0, 1},
+					duration: sec(120, 120, 1), agent: sec(120, 120, 1), noBot: 1},
+			},
+			duration: sec(630, 1950, 4), agent: sec(600, 1560, 3), bot: sec(45, 57, 2),
+			ai: [3]int{1, 1, 2}, wait: sec(540, 540, 1),
+			labels:  []store.LabelCount{{Name: "VIP", Count: 2}, {Name: "Urgent", Count: 1}},
+			topics:  []Topic{{Topic: "Refund", Count: 2}, {Topic: "Shipping", Count: 1}},
+			busiest: busy([3]int{5, 23, 1}, [3]int{0, 0, 1}, [3]int{6, 23, 1}, [3]int{6, 12, 1}),
+		},
+		{
+			name: "active sessions", filter: timeline.Filter{Status: "active"}, period: Day, loc: ny, total: 1,
+			buckets: []bucket{
+				{start: "2024-03-12", end: "2024-03-12", total: 1, channels: [4]int{0, 0, 1, 0}, sentiment: [4]int{1, 0, 0, 0},
+					agent: sec(60, 60, 1), noBot: 1},
+			},
+			agent: sec(60, 60, 1), ai: [3]int{0, 0, 1},
+			labels: []store.LabelCount{}, topics: []Topic{},
+			busiest: busy([3]int{1, 7, 1}),
+		},
+		{
 			name: "nothing matches", filter: timeline.Filter{Sentiment: "negative", Channels: []string{"webchat"}}, period: Week, loc: ny,
 			buckets: []bucket{}, labels: []store.LabelCount{}, topics: []Topic{},
 		},

@@ -335,8 +335,11 @@ func (s *Store) LabelCounts(ctx context.Context, sel Selection) ([]LabelCount, e
 			if q.Status != StatusActive && byID == "" {
 				from = `sessions s INDEXED BY sessions_insights`
 			}
-			query := `SELECT label_id, COUNT(*) FROM session_labels WHERE session_id IN (SELECT s.id FROM ` + from +
-				` WHERE ` + strings.Join(where, ` AND `) + `) GROUP BY label_id`
+			ids := `SELECT s.id FROM ` + from
+			if len(where) > 0 { // the active sessions have no other condition
+				ids += ` WHERE ` + strings.Join(where, ` AND `)
+			}
+			query := `SELECT label_id, COUNT(*) FROM session_labels WHERE session_id IN (` + ids + `) GROUP BY label_id`
 			err = add(query, append(fromArgs, args...))
 		}
 		if err != nil {
