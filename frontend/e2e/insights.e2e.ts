@@ -119,6 +119,18 @@ describe('insights', () => {
     await s.shot('month table')
     await card.getByRole('button', { name: 'Table' }).click()
 
+    // The chart's CSV, as the program writes it: one row a month, the same totals.
+    const [csvFile] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('button', { name: 'Download Sessions by channel as CSV' }).click(),
+    ])
+    expect(csvFile.suggestedFilename()).toBe('insights-sessions-month.csv')
+    const csvPath = join(tmp, 'chart.csv')
+    await csvFile.saveAs(csvPath)
+    const [head, ...monthRows] = parseCSV(readFileSync(csvPath, 'utf8').replace(/^\ufeff/, '')).filter((r) => r.length > 1)
+    expect(head.slice(0, 3)).toEqual(['start', 'end', 'sessions'])
+    expect(monthRows.map((r) => [r[0], r[1], Number(r[2])])).toEqual(months.sessions_per_bucket.map((b) => [b.start, b.end, b.total]))
+
     // A click on the canvas: along the foot of the plot, where every bar starts, until one is hit.
     const chart = card.getByRole('img', { name: 'Sessions by channel chart' })
     const box = (await chart.boundingBox())!

@@ -636,6 +636,11 @@ export async function insights(req: Omit<InsightsRequest, 'filter'> & { filter?:
   }
 }
 
+/** One chart of the insights as CSV (its table's numbers), written by the program. */
+export async function insightCSV(req: Omit<InsightsRequest, 'filter'> & { filter?: ContactFilter }, chart: string): Promise<string> {
+  return text(await call('InsightsService', 'InsightCSV', req as InsightsRequest, chart))
+}
+
 function savedView(raw: unknown): SavedView {
   const r = record(raw)
   const params: Record<string, string> = {}

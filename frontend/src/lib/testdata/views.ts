@@ -56,6 +56,7 @@ export function fakeViews(w: FakeWindow, views: Partial<SavedView>[] = [], view?
     }),
   }
   w.app.InsightsService = {
+    InsightCSV: vi.fn(async (_req: InsightsRequest, chart: string) => `chart,${chart}\r\n`),
     Insights: vi.fn(async (req: InsightsRequest) => {
       st.insights.push(req)
       return view ? view(req) : sampleInsights({ period: req.period ?? 'day' })

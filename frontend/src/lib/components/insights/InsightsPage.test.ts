@@ -52,6 +52,21 @@ describe('InsightsPage', () => {
     expect(screen.getByText('Days and hours in Europe / Berlin')).toBeTruthy()
   })
 
+  it('downloads a chart CSV as the program writes it, for the page filter and period', async () => {
+    w = fakeWails()
+    fakeViews(w)
+    const blobs: Blob[] = []
+    Object.assign(URL, { createObjectURL: (b: Blob) => (blobs.push(b), 'blob:x'), revokeObjectURL: () => {} })
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    page()
+    await settle()
+    await fireEvent.click(screen.getByRole('button', { name: 'Download AI agent as CSV' }))
+    await settle()
+    expect(w.app.InsightsService.InsightCSV).toHaveBeenCalledWith({ filter: { status: 'all', channels: ['whatsapp'] }, period: 'week' }, 'ai')
+    expect(await blobs[0].text()).toBe('chart,ai\r\n')
+    vi.restoreAllMocks()
+  })
+
   it('hands the period up and marks the one shown', async () => {
     w = fakeWails()
     fakeViews(w)
