@@ -165,7 +165,6 @@ func BenchmarkInsights(b *testing.B) {
 		{"all/month", timeline.Filter{}, Month},
 		{"channel/day", timeline.Filter{Channels: []string{"whatsapp"}}, Day},
 		{"label/day", timeline.Filter{Labels: []string{"refund"}}, Day},
-		{"field/day", timeline.Filter{Fields: map[string]string{"city": "MÜNCHEN"}}, Day}, // the kept libraries' cities
 		{"label-year/week", timeline.Filter{Labels: []string{"refund"}, From: from, To: to}, Week},
 		{"year/day", timeline.Filter{From: from, To: to}, Day},
 		{"negative-year/week", timeline.Filter{Sentiment: "negative", From: from, To: to}, Week},

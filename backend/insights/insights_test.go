@@ -432,3 +432,58 @@ func TestQuantile(t *testing.T) {
 		}
 	}
 }
+
+// TestComputeFieldFilter: a custom field filter (matched by its fold, as
+// the timeline matches it) keeps the sessions with that value, and with
+// a label filter only those with both.
+func TestComputeFieldFilter(t *testing.T) {
+	st, tl := library(t)
+	ctx := context.Background()
+	rows, err := st.ListSessions(ctx, store.ListSessions{Channels: []string{"whatsapp"}, Limit: 10})
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("the whatsapp sessions: %v %v", rows, err)
+	}
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		if _, err := tx.DefineField(ctx, "city", "City", "text", nil, 1); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if _, err := tx.SetSessionField(ctx, r.ID, "city", "München"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		filter timeline.Filter
+		total  int
+		labels []store.LabelCount
+	}{
+		{"the field", timeline.Filter{Fields: map[string]string{"city": "MÜNCHEN"}}, 2, []store.LabelCount{{Name: "VIP", Count: 2}, {Name: "Urgent", Count: 1}}},
+		{"the field and a label", timeline.Filter{Fields: map[string]string{"city": "munchen"}, Labels: []string{"urgent"}}, 1,
+			[]store.LabelCount{{Name: "Urgent", Count: 1}, {Name: "VIP", Count: 1}}},
+		{"another value", timeline.Filter{Fields: map[string]string{"city": "Köln"}}, 0, []store.LabelCount{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sel, err := tl.Select(ctx, tt.filter, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Compute(ctx, st, Request{Selection: sel})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range res.Labels {
+				res.Labels[i].Color = ""
+			}
+			if res.Total != tt.total || !reflect.DeepEqual(res.Labels, tt.labels) {
+				t.Fatalf("total %d labels %+v, want %d %+v", res.Total, res.Labels, tt.total, tt.labels)
+			}
+		})
+	}
+}
