@@ -7,8 +7,8 @@
 
 /** The pages of the sidebar, in its order. */
 export const NAV_PAGES = ['sessions', 'insights', 'labels', 'settings'] as const
-/** Every page a hash can name: the sidebar's, the thread of a session and the first run. */
-export const PAGES = [...NAV_PAGES, 'conversation', 'welcome'] as const
+/** Every page a hash can name: the sidebar's, the thread of a session, the first run, a contact and a saved view (#/view/ID). */
+export const PAGES = [...NAV_PAGES, 'conversation', 'welcome', 'contact', 'view'] as const
 export type PageName = (typeof PAGES)[number]
 
 /** What go() and replace() take: a repeatable parameter (field=a:1&field=b:2) as a list. */
@@ -35,6 +35,9 @@ export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '')
   const q = raw.indexOf('?')
   const path = (q < 0 ? raw : raw.slice(0, q)).replace(/\/+$/, '')
+  // A saved view's stable URL: #/view/ID.
+  const view = /^view\/(\d+)$/.exec(path)
+  if (view) return routeOf('view', { id: [view[1]] })
   const page = (PAGES as readonly string[]).includes(path) ? (path as PageName) : HOME
   const all: Record<string, string[]> = {}
   if (q >= 0) for (const [k, v] of new URLSearchParams(raw.slice(q + 1))) if (v !== '') (all[k] ??= []).push(v)
@@ -43,6 +46,7 @@ export function parseHash(hash: string): Route {
 
 /** The hash of a route; empty parameters are left out, the rest sorted so that one view has one URL. */
 export function formatHash(route: Route): string {
+  if (route.page === 'view') return `#/view/${route.params.id ?? ''}`
   const q = new URLSearchParams()
   for (const k of Object.keys(route.params).sort()) for (const v of values(route, k)) if (v) q.append(k, v)
   const s = q.toString()

@@ -129,3 +129,15 @@ describe('Router', () => {
     expect(r.route.page).toBe('sessions')
   })
 })
+
+describe('#/view/ID', () => {
+  it.each([
+    ['#/view/12', { page: 'view', params: { id: '12' } }, '#/view/12'],
+    ['#/view/12/', { page: 'view', params: { id: '12' } }, '#/view/12'],
+    ['#/view/abc', { page: 'sessions', params: {} }, '#/sessions'],
+    ['#/contact?id=3', { page: 'contact', params: { id: '3' } }, '#/contact?id=3'],
+  ])('%s', (hash, route, again) => {
+    expect(parseHash(hash)).toEqual(route)
+    expect(formatHash(parseHash(hash))).toBe(again)
+  })
+})
