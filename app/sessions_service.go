@@ -63,7 +63,7 @@ func (s *SessionsService) ListSessions(req ListRequest) (*SessionPage, error) {
 // viewer's zone.
 func (v viewer) filter(req ListRequest) (timeline.Filter, error) {
 	f := timeline.Filter{Status: req.Status, Q: req.Q, Summary: req.Summary, Name: req.Name, Email: req.Email, Text: req.Text,
-		Channels: req.Channels, Labels: req.Labels, Sentiment: req.Sentiment, Fields: req.Fields}
+		Channels: req.Channels, Labels: req.Labels, Sentiment: req.Sentiment, Fields: req.Fields, ContactID: req.ContactID}
 	var err error
 	if f.From, err = v.dayStart("from", req.From); err != nil {
 		return f, err

@@ -122,6 +122,9 @@ type ListRequest struct {
 	Sentiment string `json:"sentiment"`
 	// Fields keeps sessions whose custom field KEY has VALUE, for each pair.
 	Fields map[string]string `json:"fields"`
+	// ContactID, when not 0, keeps one contact's sessions (the contact
+	// page's insights); the timeline refuses it together with words.
+	ContactID int64 `json:"contact_id"`
 	// Limit is the page size; 0 means 50.
 	Limit int `json:"limit"`
 	// Cursor is the next_cursor of the previous page, or empty for the first.
@@ -131,7 +134,7 @@ type ListRequest struct {
 // filtered reports whether the request narrows the timeline at all.
 func (r ListRequest) filtered() bool {
 	return (r.Status != "" && r.Status != "all") || r.Q != "" || r.Summary != "" || r.Name != "" || r.Email != "" ||
-		r.Text != "" || r.From != "" || r.To != "" || r.EndedFrom != "" || r.EndedTo != "" || len(r.Channels) > 0 || len(r.Labels) > 0 || r.Sentiment != "" || len(r.Fields) > 0
+		r.Text != "" || r.From != "" || r.To != "" || r.EndedFrom != "" || r.EndedTo != "" || len(r.Channels) > 0 || len(r.Labels) > 0 || r.Sentiment != "" || len(r.Fields) > 0 || r.ContactID != 0
 }
 
 // ConversationRequest selects a page of a whole thread.

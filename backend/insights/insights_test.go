@@ -3,6 +3,7 @@ package insights
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -485,5 +486,59 @@ func TestComputeFieldFilter(t *testing.T) {
 				t.Fatalf("total %d labels %+v, want %d %+v", res.Total, res.Labels, tt.total, tt.labels)
 			}
 		})
+	}
+}
+
+// TestComputeContact: the contact page's insights are one contact's
+// sessions, with or without words (the index does not know contacts: the
+// store keeps the contact's among its ids); the timeline lists them
+// without words and refuses the two together.
+func TestComputeContact(t *testing.T) {
+	st, tl := library(t)
+	ctx := context.Background()
+	rows, err := st.ListSessions(ctx, store.ListSessions{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contact := map[string]int64{}
+	for _, r := range rows {
+		contact[r.ContactName] = r.ContactID
+	}
+	tests := []struct {
+		name   string
+		filter timeline.Filter
+		total  int
+		labels int
+	}{
+		{"Eve", timeline.Filter{ContactID: contact["Eve"]}, 1, 2},
+		{"Eve by a word of hers", timeline.Filter{ContactID: contact["Eve"], Name: "eve"}, 1, 2},
+		{"Eve by a word of Cy's", timeline.Filter{ContactID: contact["Eve"], Name: "cy"}, 0, 0},
+		{"Ann on whatsapp", timeline.Filter{ContactID: contact["Ann"], Channels: []string{"whatsapp"}}, 1, 1},
+		{"Ann on webchat", timeline.Filter{ContactID: contact["Ann"], Channels: []string{"webchat"}}, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sel, err := tl.Select(ctx, tt.filter, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Compute(ctx, st, Request{Selection: sel})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != tt.total || len(res.Labels) != tt.labels {
+				t.Fatalf("total %d, %d labels; want %d, %d", res.Total, len(res.Labels), tt.total, tt.labels)
+			}
+			if tt.filter.HasWords() {
+				return
+			}
+			page, err := tl.List(ctx, tt.filter, now, 10, nil)
+			if err != nil || page.Total != tt.total || len(page.Sessions) != tt.total {
+				t.Fatalf("timeline: %d sessions of %d, %v; want %d", len(page.Sessions), page.Total, err, tt.total)
+			}
+		})
+	}
+	if _, err := tl.List(ctx, timeline.Filter{ContactID: contact["Eve"], Name: "eve"}, now, 10, nil); !errors.Is(err, timeline.ErrBadFilter) {
+		t.Fatalf("timeline with words and a contact: %v", err)
 	}
 }

@@ -42,8 +42,9 @@ type InsightRow struct {
 }
 
 // Selection is a set of sessions to read: those matching Query, or, when
-// ByIDs, exactly IDs (a word search's result, from the search index).
-// Query.Now is the clock either way.
+// ByIDs, exactly IDs (a word search's result, from the search index) of
+// the contact Query.ContactID when it is not 0. Query.Now is the clock
+// either way.
 type Selection struct {
 	Query ListSessions
 	ByIDs bool
@@ -95,7 +96,7 @@ func (s *Store) EachInsightRowParts(ctx context.Context, sel Selection, n int, f
 		for i := 0; i < n && i*per < len(sel.IDs); i++ {
 			ids := sel.IDs[i*per : min((i+1)*per, len(sel.IDs))]
 			reads = append(reads, func() error {
-				return s.insightRowsByIDs(ctx, ids, sel.Query.Now, func(r *InsightRow) error { return fn(i, r) })
+				return s.insightRowsByIDs(ctx, ids, sel.Query.Now, sel.Query.ContactID, func(r *InsightRow) error { return fn(i, r) })
 			})
 		}
 	} else {
@@ -231,15 +232,19 @@ func (q ListSessions) idsOfLabelsAndFields() (string, []any) {
 }
 
 // insightRowsByIDs reads the rows of ids, idChunk at a time.
-func (s *Store) insightRowsByIDs(ctx context.Context, ids []int64, now int64, fn func(*InsightRow) error) error {
+func (s *Store) insightRowsByIDs(ctx context.Context, ids []int64, now, contactID int64, fn func(*InsightRow) error) error {
 	for lo := 0; lo < len(ids); lo += idChunk {
 		chunk := ids[lo:min(lo+idChunk, len(ids))]
-		args := make([]any, 0, len(chunk)+1)
+		args := make([]any, 0, len(chunk)+2)
 		args = append(args, now)
 		for _, id := range chunk {
 			args = append(args, id)
 		}
 		q := `SELECT ` + insightColumns + ` FROM sessions s WHERE s.id IN (` + placeholders(len(chunk)) + `)`
+		if contactID != 0 {
+			q += ` AND s.contact_id = ?`
+			args = append(args, contactID)
+		}
 		if err := s.eachInsightRow(ctx, q, args, fn); err != nil {
 			return err
 		}
@@ -319,7 +324,12 @@ func (s *Store) LabelCounts(ctx context.Context, sel Selection) ([]LabelCount, e
 			for i, id := range ids {
 				args[i] = id
 			}
-			if err := add(`SELECT label_id, COUNT(*) FROM session_labels WHERE session_id IN (`+placeholders(len(ids))+`) GROUP BY label_id`, args); err != nil {
+			query := `SELECT label_id, COUNT(*) FROM session_labels WHERE session_id IN (` + placeholders(len(ids)) + `)`
+			if c := sel.Query.ContactID; c != 0 {
+				query += ` AND session_id IN (SELECT id FROM sessions WHERE contact_id = ?)`
+				args = append(args, c)
+			}
+			if err := add(query+` GROUP BY label_id`, args); err != nil {
 				return nil, err
 			}
 		}

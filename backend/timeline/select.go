@@ -24,7 +24,7 @@ func (s *Service) Select(ctx context.Context, f Filter, now int64) (store.Select
 	}
 	if !f.HasWords() {
 		return store.Selection{Query: store.ListSessions{Status: f.Status, Now: now, Channels: f.Channels, Labels: f.Labels,
-			Sentiment: f.Sentiment, Fields: f.Fields, From: f.From, To: f.To, EndedFrom: f.EndedFrom, EndedTo: f.EndedTo}}, nil
+			Sentiment: f.Sentiment, Fields: f.Fields, From: f.From, To: f.To, EndedFrom: f.EndedFrom, EndedTo: f.EndedTo, ContactID: f.ContactID}}, nil
 	}
 	ids := []int64{}
 	var after *store.Cursor
@@ -35,7 +35,9 @@ func (s *Service) Select(ctx context.Context, f Filter, now int64) (store.Select
 		}
 		ids = append(ids, p.ids...)
 		if p.next == nil {
-			return store.Selection{Query: store.ListSessions{Now: now}, ByIDs: true, IDs: ids}, nil
+			// The index does not know contacts: the store keeps the
+			// contact's among the ids.
+			return store.Selection{Query: store.ListSessions{Now: now, ContactID: f.ContactID}, ByIDs: true, IDs: ids}, nil
 		}
 		after = p.next
 	}

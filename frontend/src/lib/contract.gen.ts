@@ -420,6 +420,11 @@ export interface ListRequest {
   sentiment?: string
   /** Fields keeps sessions whose custom field KEY has VALUE, for each pair. */
   fields?: Record<string, string>
+  /**
+   * ContactID, when not 0, keeps one contact's sessions (the contact
+   * page's insights); the timeline refuses it together with words.
+   */
+  contact_id?: number
   /** Limit is the page size; 0 means 50. */
   limit?: number
   /** Cursor is the next_cursor of the previous page, or empty for the first. */
