@@ -95,6 +95,16 @@ describe('chartOptions', () => {
     ])
   })
 
+  it('leaves a bucket without ended sessions out of the duration lines (a gap, not 0 s)', () => {
+    const v = sampleInsights()
+    v.duration.per_bucket = [...(v.duration.per_bucket ?? []), { start: '2024-03-18', median_s: 0, p90_s: 0, count: 0 }]
+    const s = chartOptions(v, 'duration', LIGHT).series as { data: (number | null)[] }[]
+    expect(s.map((x) => x.data)).toEqual([
+      [600, 120, null],
+      [3600, 120, null],
+    ])
+  })
+
   it('gives labels their own colours, the largest on top', () => {
     const [bars] = series('labels')
     expect(bars.data).toEqual([

@@ -316,18 +316,20 @@ export function chartOptions(v: InsightsView, kind: ChartKind, p: Palette, local
     }
     case 'duration': {
       const buckets = v.duration.per_bucket ?? []
-      const line = (name: string, color: string, data: number[]) => ({ type: 'line', name, data, showSymbol: buckets.length < 40, itemStyle: { color }, lineStyle: { color, width: 2 } })
+      // A bucket without ended sessions has no point (a gap), not a zero duration.
+      const pick = (n: number, c: number) => (c > 0 ? n : null)
+      const line = (name: string, color: string, data: (number | null)[]) => ({ type: 'line', name, data, connectNulls: false, showSymbol: buckets.length < 40, itemStyle: { color }, lineStyle: { color, width: 2 } })
       return {
         ...base(p),
         tooltip: tooltip(p, (ps) => {
           const rows = axisRows(ps)
-          return [title(buckets[rows[0]?.dataIndex ?? 0]?.start ?? ''), ...rows.map((r) => `${r.seriesName}: ${formatDuration(Number(r.value))}`)].join('\n')
+          return [title(buckets[rows[0]?.dataIndex ?? 0]?.start ?? ''), ...rows.filter((r) => r.value != null).map((r) => `${r.seriesName}: ${formatDuration(Number(r.value))}`)].join('\n')
         }),
         xAxis: categoryAxis(buckets.map((b) => label(b.start)), p),
         yAxis: durationAxis(p, buckets.map((b) => b.p90_s)),
         series: [
-          line('Median', p.dark ? '#6b9cf8' : '#2f6fed', buckets.map((b) => b.median_s)),
-          line('90th percentile', p.dark ? '#f0a85a' : '#c46a12', buckets.map((b) => b.p90_s)),
+          line('Median', p.dark ? '#6b9cf8' : '#2f6fed', buckets.map((b) => pick(b.median_s, b.count))),
+          line('90th percentile', p.dark ? '#f0a85a' : '#c46a12', buckets.map((b) => pick(b.p90_s, b.count))),
         ],
       }
     }
