@@ -119,7 +119,7 @@ window-check: build
 	  ./$(BIN) --data "$$data" import --tz UTC "backend/importer/testdata/WhatsApp Chat with Alice Example.txt" >/dev/null && \
 	  BIN=./$(BIN) DATA="$$data" SHOT=build/window.png ./build/check-window.sh
 
-## screenshots: the README's pictures (docs/): the window under Xvfb, the browser page at 720 and 1920 px, light and dark
+## screenshots: the README's pictures (docs/): the window under Xvfb, the browser page at 720 and 1920 px, light and dark, and docs/view-*.png of every view with the sample data
 screenshots: deps-test build
 	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
 	  { ./$(BIN) --data "$$data" import --tz UTC ../shared/fixtures "backend/importer/testdata/WhatsApp Chat with Alice Example.txt" >/dev/null || [ $$? = 1 ]; } && \
