@@ -33,9 +33,13 @@ func (s *Service) Scan(ctx context.Context, f Filter, now int64, batch int, fn f
 	if batch <= 0 {
 		batch = DefaultScanBatch
 	}
+	if f.ContactID != 0 && f.HasWords() {
+		// As List: the index does not know contacts.
+		return fmt.Errorf("%w: words with a contact (the contact page lists their sessions without words)", ErrBadFilter)
+	}
 	if !f.HasWords() {
 		q := store.ListSessions{Status: f.Status, Now: now, Channels: f.Channels, Labels: f.Labels, Sentiment: f.Sentiment,
-			Fields: f.Fields, From: f.From, To: f.To, EndedFrom: f.EndedFrom, EndedTo: f.EndedTo}
+			Fields: f.Fields, From: f.From, To: f.To, EndedFrom: f.EndedFrom, EndedTo: f.EndedTo, ContactID: f.ContactID}
 		return s.st.ExportSessions(ctx, q, batch, fn)
 	}
 	ix, err := s.index(ctx, true)
