@@ -574,44 +574,18 @@ func printImportReport(w io.Writer, r ImportReport) {
 
 func runList(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("list", &cfg)
-	var req ListRequest
-	fset.StringVar(&req.Status, "status", "all", "status")
-	fset.IntVar(&req.Limit, "limit", DefaultPageSize, "page size")
-	fset.StringVar(&req.Cursor, "cursor", "", "cursor")
-	fset.StringVar(&req.Q, "q", "", "search box")
-	fset.StringVar(&req.Summary, "summary", "", "summary contains")
-	fset.StringVar(&req.Name, "name", "", "contact name")
-	fset.StringVar(&req.Email, "email", "", "contact email")
-	fset.StringVar(&req.Text, "text", "", "message text contains")
-	fset.StringVar(&req.From, "from", "", "start date from")
-	fset.StringVar(&req.To, "to", "", "start date to")
-	fset.StringVar(&req.EndedFrom, "ended-from", "", "end date from")
-	fset.StringVar(&req.EndedTo, "ended-to", "", "end date to")
-	fset.StringVar(&req.Sentiment, "sentiment", "", "sentiment")
-	var channels, labels, fields stringList
-	fset.Var(&channels, "channel", "channels")
-	fset.Var(&labels, "label", "labels")
-	fset.Var(&fields, "field", "KEY=VALUE")
+	filters := listFilterFlags(fset)
+	limit := fset.Int("limit", DefaultPageSize, "page size")
+	cursor := fset.String("cursor", "", "cursor")
 	asJSON := fset.Bool("json", false, "json")
 	if err := parseNoArgs(fset, args); err != nil {
 		return err
 	}
-	req.Channels, req.Labels = splitList(channels), splitList(labels)
-	for _, kv := range fields {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return usageError{fmt.Errorf("--field %q: want KEY=VALUE", kv)}
-		}
-		if req.Fields == nil {
-			req.Fields = map[string]string{}
-		}
-		req.Fields[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	req, err := filters()
+	if err != nil {
+		return err
 	}
-	switch req.Status {
-	case "all", "active", "completed":
-	default:
-		return usageError{fmt.Errorf("--status %q: want all, active or completed", req.Status)}
-	}
+	req.Limit, req.Cursor = *limit, *cursor
 	if req.Limit <= 0 {
 		return usageError{fmt.Errorf("--limit %d: must be positive", req.Limit)}
 	}
