@@ -3,6 +3,7 @@
 // the filter bar, the detail's editors and the Labels page.
 
 import * as api from '../api'
+import { ProgramList } from './programList.svelte'
 import type { FieldView } from '../api'
 
 export const FIELD_TYPES = [
@@ -12,24 +13,17 @@ export const FIELD_TYPES = [
   ['choice', 'Choice'],
 ] as const
 
-export class FieldsStore {
-  fields = $state.raw<FieldView[]>([])
-  loaded = $state(false)
-  error = $state<Error | null>(null)
+export class FieldsStore extends ProgramList<FieldView> {
+  constructor() {
+    super(() => api.listFields())
+  }
 
-  private seq = 0
+  get fields(): FieldView[] {
+    return this.items
+  }
 
-  async load(): Promise<void> {
-    const n = ++this.seq
-    try {
-      const fields = await api.listFields()
-      if (n !== this.seq) return
-      this.fields = fields
-      this.loaded = true
-      this.error = null
-    } catch (e) {
-      if (n === this.seq) this.error = api.toError(e)
-    }
+  set fields(v: FieldView[]) {
+    this.items = v
   }
 
   /** A field's name by its key; the key when it is not defined (any more). */
@@ -53,16 +47,6 @@ export class FieldsStore {
 
   remove(key: string): Promise<void> {
     return this.change(() => api.deleteField(key))
-  }
-
-  async change<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      const out = await fn()
-      this.error = null
-      return out
-    } finally {
-      await this.load()
-    }
   }
 }
 

@@ -4,28 +4,20 @@
 // first; the list shows what it says after.
 
 import * as api from '../api'
+import { ProgramList } from './programList.svelte'
 import type { LabelView } from '../api'
 
-export class LabelsStore {
-  labels = $state.raw<LabelView[]>([])
-  loaded = $state(false)
-  /** Why the last load or change failed. */
-  error = $state<Error | null>(null)
+export class LabelsStore extends ProgramList<LabelView> {
+  constructor() {
+    super(() => api.listLabels())
+  }
 
-  private seq = 0
+  get labels(): LabelView[] {
+    return this.items
+  }
 
-  /** Loads the list again; an older answer never replaces a newer one. */
-  async load(): Promise<void> {
-    const n = ++this.seq
-    try {
-      const labels = await api.listLabels()
-      if (n !== this.seq) return
-      this.labels = labels
-      this.loaded = true
-      this.error = null
-    } catch (e) {
-      if (n === this.seq) this.error = api.toError(e)
-    }
+  set labels(v: LabelView[]) {
+    this.items = v
   }
 
   /** The label of this name, folded as search folds it (case and accents). */
@@ -48,17 +40,6 @@ export class LabelsStore {
 
   remove(id: number): Promise<void> {
     return this.change(() => api.deleteLabel(id))
-  }
-
-  /** Runs a change, then reloads the list; a refused change is thrown on (its message says why). */
-  async change<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      const out = await fn()
-      this.error = null
-      return out
-    } finally {
-      await this.load()
-    }
   }
 }
 

@@ -4,6 +4,7 @@
 // is kept to be shown where it happened.
 
 import * as api from '../api'
+import { ProgramList } from './programList.svelte'
 import type { SavedView } from '../api'
 import type { PageName, Params, Route } from './router.svelte'
 
@@ -32,24 +33,17 @@ export function viewPage(view: SavedView): PageName {
   return view.page === 'insights' ? 'insights' : 'sessions'
 }
 
-export class ViewsStore {
-  views = $state.raw<SavedView[]>([])
-  loaded = $state(false)
-  error = $state<Error | null>(null)
+export class ViewsStore extends ProgramList<SavedView> {
+  constructor() {
+    super(() => api.listViews())
+  }
 
-  private seq = 0
+  get views(): SavedView[] {
+    return this.items
+  }
 
-  async load(): Promise<void> {
-    const n = ++this.seq
-    try {
-      const views = await api.listViews()
-      if (n !== this.seq) return
-      this.views = views
-      this.loaded = true
-      this.error = null
-    } catch (e) {
-      if (n === this.seq) this.error = api.toError(e)
-    }
+  set views(v: SavedView[]) {
+    this.items = v
   }
 
   find(id: number): SavedView | undefined {
@@ -79,16 +73,5 @@ export class ViewsStore {
 
   remove(id: number): Promise<void> {
     return this.change(() => api.deleteView(id))
-  }
-
-  /** Runs a change, then reloads the list; a refused change is thrown on (its message says why). */
-  private async change<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      const out = await fn()
-      this.error = null
-      return out
-    } finally {
-      await this.load()
-    }
   }
 }
