@@ -4,7 +4,10 @@
 // every backend package can share it.
 package chat
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // Channel is where a conversation took place.
 type Channel string
@@ -123,4 +126,21 @@ type Contact struct {
 	// Identity is how the channel identifies the person (a visitor id, a
 	// participant name); the importer uses it to find them again.
 	Identity string
+}
+
+// InvalidUTF8 returns the number of bytes of b that are not valid UTF-8:
+// what a reader replaces with U+FFFD, and the import reports as repaired.
+func InvalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return 0
+	}
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			n++
+		}
+		b = b[size:]
+	}
+	return n
 }

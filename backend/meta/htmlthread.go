@@ -35,7 +35,7 @@ func readHTMLFile(fsys fs.FS, name string, loc *time.Location, th *thread) error
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	s := string(data)
-	if invalid := countInvalidUTF8(data); invalid > 0 {
+	if invalid := chat.InvalidUTF8(data); invalid > 0 {
 		th.invalid += invalid
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sessions-app/sessions/backend/chat"
 )
@@ -90,27 +89,8 @@ func readJSONFile(fsys fs.FS, name string, th *thread) error {
 		th.threadKey = path.Base(f.threadPath)
 	}
 	th.files = append(th.files, fileMessages{msgs: f.msgs})
-	th.invalid += countInvalidUTF8(data)
+	th.invalid += chat.InvalidUTF8(data)
 	return nil
-}
-
-// countInvalidUTF8 returns the number of bytes of b that are not valid
-// UTF-8: each is read as one U+FFFD, by the decoder as by encoding/json.
-// A file that parsed holds them only inside strings (anywhere else they
-// are a syntax error).
-func countInvalidUTF8(b []byte) int {
-	if utf8.Valid(b) {
-		return 0
-	}
-	n := 0
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size == 1 {
-			n++
-		}
-		b = b[size:]
-	}
-	return n
 }
 
 // readError wraps an error opening or reading a thread file. Anything but

@@ -41,7 +41,7 @@ func checkResult(t *testing.T, data []byte, res Result, err error) {
 	convs, skipped := res.Conversations, res.Skipped
 	// A file read to its end has every invalid byte counted; one that
 	// failed part way, at most those.
-	if want := countInvalidUTF8(data); res.Repaired > want || (err == nil && res.Repaired != want) {
+	if want := chat.InvalidUTF8(data); res.Repaired > want || (err == nil && res.Repaired != want) {
 		t.Fatalf("repaired %d, the input holds %d invalid bytes (err %v)", res.Repaired, want, err)
 	}
 	if err != nil && convs != nil {

@@ -3,6 +3,8 @@ package webchat
 import (
 	"io"
 	"unicode/utf8"
+
+	"github.com/sessions-app/sessions/backend/chat"
 )
 
 // invalidCounter passes a stream through and counts its bytes of invalid
@@ -40,22 +42,6 @@ func (ic *invalidCounter) Read(p []byte) (int, error) {
 			}
 		}
 	}
-	ic.invalid += countInvalidUTF8(data)
+	ic.invalid += chat.InvalidUTF8(data)
 	return n, err
-}
-
-// countInvalidUTF8 returns the number of bytes of b that are not valid UTF-8.
-func countInvalidUTF8(b []byte) int {
-	if utf8.Valid(b) {
-		return 0
-	}
-	n := 0
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size == 1 {
-			n++
-		}
-		b = b[size:]
-	}
-	return n
 }

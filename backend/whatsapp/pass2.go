@@ -489,7 +489,7 @@ const noName = "(no name)"
 // only), what can be shown for it: the person's messages stay theirs.
 func (b *builder) authorName(a []byte) []byte {
 	if !utf8.Valid(a) {
-		b.strs.invalid += countInvalidUTF8(a)
+		b.strs.invalid += chat.InvalidUTF8(a)
 		a = bytes.ToValidUTF8(a, []byte("\uFFFD"))
 	}
 	if name := b.cleanAuthor(a); len(name) > 0 {
@@ -619,7 +619,7 @@ func (a *stringArena) bodyString(b []byte) string {
 		return ""
 	}
 	if !utf8.Valid(b) {
-		a.invalid += countInvalidUTF8(b)
+		a.invalid += chat.InvalidUTF8(b)
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
 	if len(b) > arenaMaxBody {

@@ -170,19 +170,6 @@ func isBlank(line []byte) bool {
 	return i == len(line)
 }
 
-// countInvalidUTF8 returns the number of bytes of b that are not valid UTF-8.
-func countInvalidUTF8(b []byte) int {
-	n := 0
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size == 1 {
-			n++
-		}
-		b = b[size:]
-	}
-	return n
-}
-
 // scanDates is the first pass: it checks that the input is an export and
 // collects the dates of all headers, or with earlyExit those up to the
 // first that settles the order.
@@ -223,7 +210,7 @@ func scanDates(ctx context.Context, open Opener, earlyExit bool) (*orderStats, e
 				return nil, notWhatsApp("binary content (NUL byte on line %d)", lr.n)
 			}
 			if !utf8.Valid(line) {
-				invalid += int64(countInvalidUTF8(line))
+				invalid += int64(chat.InvalidUTF8(line))
 			}
 			checked += int64(len(line)) + 1
 		}
