@@ -22,7 +22,7 @@ import (
 // Unicode. SQLite's NOCASE folds only ASCII, so "MÜNCHEN" would not find
 // "München" there while the index would.
 func Fold(s string) string {
-	s = strings.TrimSpace(stripCombining(s))
+	s = strings.TrimSpace(StripCombining(s))
 	if !isASCII(s) {
 		s = string(asciifolding.New().Filter([]byte(s)))
 	}
@@ -38,11 +38,12 @@ func isASCII(s string) bool {
 	return true
 }
 
-// stripCombining drops combining diacritical marks (U+0300–U+036F): text in
-// decomposed form (NFD, as macOS writes it) then folds as the precomposed
-// letter does, which asciifolding alone only knows.
-func stripCombining(s string) string {
-	if isASCII(s) {
+// StripCombining drops combining diacritical marks (U+0300–U+036F): text
+// in decomposed form (NFD, as macOS writes it: "e" + U+0301) then folds as
+// the precomposed "é" does, which the asciifolding char filter alone only
+// knows. The search index strips them before analysing text, too.
+func StripCombining(s string) string {
+	if !hasCombining(s) {
 		return s
 	}
 	var b strings.Builder
@@ -54,6 +55,20 @@ func stripCombining(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// hasCombining reports whether s holds a mark of U+0300–U+036F. They are
+// encoded as 0xCC 0x80 … 0xCD 0xAF, so most text is ruled out by a byte scan.
+func hasCombining(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0xcc || c == 0xcd {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			if r >= 0x300 && r <= 0x36f {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Palette is the colours new labels get in turn when none is given: distinct

@@ -145,7 +145,6 @@ type analyzers struct {
 	// turns every input into runes and back and was a tenth of the cost of
 	// indexing. It gives the same terms for ASCII input, and is used for it.
 	foldedASCII analysis.Analyzer
-	fold        analysis.CharFilter
 	words       *sync.Pool // of *wordSet
 }
 
@@ -153,7 +152,6 @@ func newAnalyzers(m *mapping.IndexMappingImpl) (analyzers, error) {
 	a := analyzers{
 		folded:  m.AnalyzerNamed(analyzerFolded),
 		keyword: m.AnalyzerNamed(keyword.Name),
-		fold:    asciifolding.New(),
 		words: &sync.Pool{New: func() any {
 			return &wordSet{seen: map[string]struct{}{}}
 		}},
@@ -190,7 +188,7 @@ func isASCII(s string) bool {
 // terms returns the distinct terms of s, in order, as the folded analyzer
 // indexes them.
 func (a analyzers) terms(s string) []string {
-	s = stripCombining(s)
+	s = labels.StripCombining(s)
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
@@ -228,46 +226,10 @@ func (a analyzers) namePrefixes(name string) []string {
 	return out
 }
 
-// normalize folds (é→e) and lowercases a keyword-like value.
+// normalize folds (é→e) and lowercases a keyword-like value: the rule of
+// labels and field values too (labels.Fold), so every path folds alike.
 func (a analyzers) normalize(s string) string {
-	s = strings.TrimSpace(stripCombining(s))
-	if !isASCII(s) {
-		s = string(a.fold.Filter([]byte(s)))
-	}
-	return strings.ToLower(s)
-}
-
-// stripCombining drops combining diacritical marks (U+0300–U+036F). Text
-// in decomposed form (NFD, as macOS produces: "e" + U+0301) then folds the
-// same as the precomposed "é", which asciifolding maps to "e"; the
-// asciifolding char filter alone only knows precomposed letters.
-func stripCombining(s string) string {
-	if !hasCombining(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if r >= 0x300 && r <= 0x36f {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// hasCombining reports whether s holds a mark of U+0300–U+036F. They are
-// encoded as 0xCC 0x80 … 0xCD 0xAF, so most text is ruled out by a byte scan.
-func hasCombining(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == 0xcc || c == 0xcd {
-			r, _ := utf8.DecodeRuneInString(s[i:])
-			if r >= 0x300 && r <= 0x36f {
-				return true
-			}
-		}
-	}
-	return false
+	return labels.Fold(s)
 }
 
 // emailTerms returns the terms indexed for an address, normalised: the
@@ -411,7 +373,7 @@ func docID(id int64) string { return strconv.FormatInt(id, 10) }
 func (a analyzers) buildDocument(d *Doc) *document.Document {
 	doc := document.NewDocument(docID(d.ID))
 	addText := func(name, value string) {
-		value = stripCombining(value)
+		value = labels.StripCombining(value)
 		if strings.TrimSpace(value) == "" {
 			return
 		}
